@@ -1,0 +1,87 @@
+# gongzhi - build, test, benchmark, fuzz and lint.
+#   make            build ./gongzhi
+#   make demo       install what is missing, build, create demo.db and serve it
+#   make test       build and run every test; last line "N passed, N failed"
+#   make SANITIZE=address,undefined test
+#   make bench | fuzz | lint | clean
+
+ifeq ($(origin CC),default)
+CC       := gcc
+endif
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+            -Wwrite-strings -Wformat=2 -fno-common -Werror
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) -Isrc -Ibuild/gen \
+             $(shell pkg-config --cflags $(PKG_LIST) 2>/dev/null) -MMD -MP
+PKG_LIST := libmicrohttpd jansson sqlite3 libsodium
+LIBS     = $(shell pkg-config --libs $(PKG_LIST) 2>/dev/null) -lgeos_c -lcsv -lz -lpthread -lm
+
+ifdef SANITIZE
+BUILD    := build/san
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+ALL_CFLAGS += $(SANFLAGS)
+LDFLAGS  += $(SANFLAGS)
+BIN      := $(BUILD)/gongzhi
+else
+BUILD    := build/rel
+BIN      := gongzhi
+endif
+
+LIB_SRC  := $(filter-out src/cli/main.c,$(shell find src -name '*.c' | sort))
+LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/gen/schema_sqlite.o
+MIGRATIONS := $(sort $(wildcard src/store/schema/sqlite/*.sql))
+UNIT_SRC := $(shell find tests/unit -name '*.c' | sort)
+UNIT_OBJ := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(UNIT_SRC))
+
+.PHONY: all setup demo test unit-test bench fuzz lint clean
+all: $(BIN)
+
+setup:
+	@./scripts/setup -q
+
+build/gen/schema_sqlite.c: $(MIGRATIONS) scripts/embed-sql
+	@mkdir -p $(@D)
+	./scripts/embed-sql $@ $(MIGRATIONS)
+
+$(BUILD)/gen/schema_sqlite.o: build/gen/schema_sqlite.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(CFLAGS) $(SANFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests $(shell pkg-config --cflags check) -c $< -o $@
+
+$(BUILD)/libgongzhi.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/cli/main.o $(BUILD)/libgongzhi.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libgongzhi.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(shell pkg-config --libs check)
+
+demo: setup $(BIN)
+	./$(BIN) demo --db demo.db
+
+test: setup $(BIN) $(BUILD)/unit-tests
+	@GONGZHI_BIN=$(abspath $(BIN)) UNIT_TESTS=$(abspath $(BUILD)/unit-tests) \
+	 BUILD=$(BUILD) ./scripts/run-tests
+
+bench: setup $(BIN)
+	@./bench/run $(abspath $(BIN))
+
+fuzz: setup
+	@./tests/fuzz/run
+
+lint:
+	@./scripts/lint
+
+clean:
+	rm -rf build gongzhi
+
+-include $(shell find build -name '*.d' 2>/dev/null)

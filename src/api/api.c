@@ -1,0 +1,17 @@
+/* api.c - gathers every resource's routes onto one router. */
+#include "gz.h"
+
+#include "api/api.h"
+
+int api_register(struct router *r)
+{
+    int (*const parts[])(struct router *) = {
+        api_health_routes, api_auth_routes, api_units_routes, api_categories_routes,
+        api_accounts_routes,
+    };
+
+    for (size_t i = 0; i < GZ_ARRAY_LEN(parts); i++)
+        if (parts[i](r))
+            return -1;
+    return 0;
+}

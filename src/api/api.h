@@ -1,0 +1,30 @@
+/*
+ * api.h - the JSON API: one file per resource turns HTTP + JSON into store
+ * and core calls and back. `struct app` is what every handler shares.
+ */
+#ifndef GZ_API_H
+#define GZ_API_H
+
+#include <stdint.h>
+
+struct router;
+struct store;
+struct throttle;
+
+struct app {
+    struct store *store;
+    struct throttle *login_fails;
+    double started; /* monotonic seconds */
+};
+
+/* Register every route of the API on r. */
+int api_register(struct router *r);
+
+/* Per-resource registration (each file's one public function). */
+int api_health_routes(struct router *r);
+int api_auth_routes(struct router *r);
+int api_units_routes(struct router *r);
+int api_categories_routes(struct router *r);
+int api_accounts_routes(struct router *r);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * cli.h - the command line: options shared by the commands, and each
+ * command's entry point. Exit codes: 0 ok, 1 failure, 2 usage, 3 the
+ * database is newer than this binary.
+ */
+#ifndef GZ_CLI_H
+#define GZ_CLI_H
+
+#include <stdbool.h>
+
+struct store;
+struct gz_err;
+
+enum { EXIT_USAGE = 2, EXIT_SCHEMA = 3 };
+
+struct cli_opts {
+    const char *db;
+    const char *bind;
+    int port;
+    int threads;
+    const char *city;
+    const char *data;
+    bool no_serve;
+    bool sync_full;
+    int argc; /* positional arguments after the command */
+    char **argv;
+};
+
+/* Open the store named by opts, printing the error; NULL on failure (*code = exit code). */
+struct store *cli_open_store(const struct cli_opts *o, int *code);
+/* Serve the open store until SIGINT/SIGTERM. */
+int cli_serve_store(struct store *s, const struct cli_opts *o);
+
+int cmd_init(const struct cli_opts *o);
+int cmd_serve(const struct cli_opts *o);
+int cmd_demo(const struct cli_opts *o);
+int cmd_import(const struct cli_opts *o);
+
+#endif

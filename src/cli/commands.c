@@ -1,0 +1,196 @@
+/*
+ * commands.c - init, serve and import: open the store, do the one thing,
+ * close it cleanly.
+ */
+#include "gz.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <pthread.h>
+#include <sodium.h>
+
+#include "api/api.h"
+#include "cli/cli.h"
+#include "core/throttle.h"
+#include "http/server.h"
+#include "io/import.h"
+#include "store/store.h"
+#include "util/log.h"
+#include "util/timeutil.h"
+
+struct store *cli_open_store(const struct cli_opts *o, int *code)
+{
+    struct store_options opt = {.sync_full = o->sync_full};
+    struct gz_err err = {0};
+    struct store *s = store_open(o->db, &opt, &err);
+
+    if (!s) {
+        fprintf(stderr, "gongzhi: %s: %s\n", o->db, err.msg);
+        *code = err.code == GZ_ESCHEMA ? EXIT_SCHEMA : 1;
+    }
+    return s;
+}
+
+/* Block the stop signals in every thread, so only sigwait below sees them. */
+static void block_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int cli_serve_store(struct store *s, const struct cli_opts *o)
+{
+    struct app app = {.store = s, .started = time_mono()};
+    struct http_config cfg = {.bind = o->bind, .port = o->port, .threads = o->threads};
+    struct router *r = router_new();
+    struct http_server *srv = NULL;
+    struct gz_err err = {0};
+    sigset_t set;
+    int sig = 0, rc = 1;
+
+    block_signals(&set);
+    app.login_fails = throttle_new(4096, GZ_LOGIN_FAILS_MAX, GZ_LOGIN_FAILS_WINDOW_S);
+    if (!r || !app.login_fails || api_register(r)) {
+        fprintf(stderr, "gongzhi: cannot set up the routes\n");
+        goto out;
+    }
+    if (store_token_purge(s, time_now(), &err) < 0)
+        log_warn("could not purge expired tokens: %s", err.msg);
+    srv = http_server_start(&cfg, r, &app, &err);
+    if (!srv) {
+        fprintf(stderr, "gongzhi: %s\n", err.msg);
+        goto out;
+    }
+    printf("gongzhi %s serving http://%s:%d/ (database %s, schema %d)\n", GZ_VERSION, o->bind,
+           http_server_port(srv), o->db, store_schema_version(s));
+    fflush(stdout);
+    sigwait(&set, &sig);
+    log_info("signal %d: finishing in-flight requests", sig);
+    rc = 0;
+out:
+    http_server_stop(srv);
+    router_free(r);
+    throttle_free(app.login_fails);
+    return rc;
+}
+
+int cmd_serve(const struct cli_opts *o)
+{
+    struct store *s;
+    int code = 0;
+
+    if (access(o->db, F_OK) != 0) {
+        fprintf(stderr, "gongzhi: %s does not exist; create it with gongzhi init --db %s\n",
+                o->db, o->db);
+        return 1;
+    }
+    s = cli_open_store(o, &code);
+    if (!s)
+        return code;
+    code = cli_serve_store(s, o);
+    store_close(s);
+    return code;
+}
+
+/* The first admin: login admin, password from GONGZHI_ADMIN_PASSWORD or random. */
+static int create_admin(struct store *s, int64_t unit_id, struct gz_err *err)
+{
+    const char *env = getenv("GONGZHI_ADMIN_PASSWORD");
+    char pw[64], hash[AUTH_HASH_MAX];
+    struct account a;
+    struct membership m = {0};
+    unsigned char raw[12];
+
+    if (env) {
+        snprintf(pw, sizeof(pw), "%s", env);
+    } else {
+        randombytes_buf(raw, sizeof(raw));
+        sodium_bin2base64(pw, sizeof(pw), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    }
+    account_init(&a);
+    snprintf(a.login, sizeof(a.login), "admin");
+    snprintf(a.name, sizeof(a.name), "Administrator");
+    if (account_check_password(a.login, pw, err) || auth_password_hash(pw, hash) ||
+        store_account_create(s, &a, hash, err))
+        return err->code ? err->code : GZ_EIO;
+    m.account_id = a.id;
+    m.unit_id = unit_id;
+    m.role = ROLE_ADMIN;
+    if (store_membership_create(s, &m, err))
+        return err->code;
+    printf("created account admin with password %s\n", env ? "(from GONGZHI_ADMIN_PASSWORD)" : pw);
+    return 0;
+}
+
+static int init_root(struct store *s, const char *city, struct gz_err *err)
+{
+    struct unit u;
+    struct account a;
+    int rc;
+
+    if (store_account_get_login(s, "admin", &a, NULL, err) == 0)
+        return 0; /* initialised before */
+    unit_init(&u);
+    if (store_unit_get_by_code(s, "city", &u, NULL, err) != 0) {
+        u.kind = UNIT_CITY;
+        snprintf(u.code, sizeof(u.code), "city");
+        snprintf(u.name, sizeof(u.name), "%s", city ? city : "City");
+        rc = unit_validate(&u, err);
+        if (rc || (rc = store_unit_create(s, &u, NULL, err)) != 0)
+            return rc;
+        printf("created root unit city (%s)\n", u.name);
+    }
+    rc = create_admin(s, u.id, err);
+    unit_release(&u);
+    return rc;
+}
+
+int cmd_init(const struct cli_opts *o)
+{
+    struct gz_err err = {0};
+    int code = 0;
+    struct store *s = cli_open_store(o, &code);
+
+    if (!s)
+        return code;
+    if (init_root(s, o->city, &err)) {
+        fprintf(stderr, "gongzhi: init: %s%s%s\n", err.field, err.field[0] ? ": " : "", err.msg);
+        code = 1;
+    } else {
+        printf("database %s ready (schema %d)\n", o->db, store_schema_version(s));
+    }
+    store_close(s);
+    return code;
+}
+
+int cmd_import(const struct cli_opts *o)
+{
+    struct gz_err err = {0};
+    struct store *s;
+    size_t count = 0;
+    double t0 = time_mono();
+    int code = 0;
+
+    if (o->argc != 2 || (strcmp(o->argv[0], "units") && strcmp(o->argv[0], "categories"))) {
+        fprintf(stderr, "usage: gongzhi import units FILE.geojson | categories FILE.csv|FILE.json\n");
+        return EXIT_USAGE;
+    }
+    s = cli_open_store(o, &code);
+    if (!s)
+        return code;
+    if (import_file(s, o->argv[0], o->argv[1], &count, &err)) {
+        fprintf(stderr, "gongzhi: import %s: %s: %s (field %s); nothing was written\n",
+                o->argv[0], o->argv[1], err.msg, err.field[0] ? err.field : "-");
+        code = 1;
+    } else {
+        printf("imported %zu %s from %s in %.2f s\n", count, o->argv[0], o->argv[1],
+               time_mono() - t0);
+    }
+    store_close(s);
+    return code;
+}

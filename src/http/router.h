@@ -1,0 +1,38 @@
+/*
+ * router.h - maps a method and a path to a handler. Patterns are split on
+ * '/', and a segment "{name}" captures that segment of the path.
+ * A path that matches some pattern under another method is a 405, with the
+ * methods that would have matched.
+ */
+#ifndef GZ_ROUTER_H
+#define GZ_ROUTER_H
+
+#include <stddef.h>
+
+#define ROUTER_MAX_PARAMS 4
+#define ROUTER_MAX_SEGMENTS 12
+
+struct http_req;
+struct router;
+
+typedef void (*http_handler_fn)(struct http_req *req, void *app);
+
+struct route_match {
+    http_handler_fn fn;
+    size_t n;
+    const char *names[ROUTER_MAX_PARAMS];
+    char values[ROUTER_MAX_PARAMS][128];
+    char allow[64]; /* "GET, POST" when the method did not match */
+};
+
+enum router_result { ROUTER_FOUND = 0, ROUTER_NO_PATH = 404, ROUTER_NO_METHOD = 405 };
+
+struct router *router_new(void);
+void router_free(struct router *r);
+/* Register; fails (-1) on a malformed pattern or when full. */
+int router_add(struct router *r, const char *method, const char *pattern, http_handler_fn fn);
+/* Match a request path (without query); fills m. */
+enum router_result router_match(const struct router *r, const char *method, const char *path,
+                                struct route_match *m);
+
+#endif

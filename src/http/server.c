@@ -1,0 +1,366 @@
+/*
+ * server.c - libmicrohttpd glue.
+ *
+ * Request life: the first access callback only allocates our request (and
+ * answers 413 at once when Content-Length is too large); body chunks are
+ * appended up to the limit; the final call routes and runs the handler.
+ * Responses are never queued on the first call: libmicrohttpd 0.9.75 closes
+ * the connection after such a response, which would defeat keep-alive.
+ */
+#include "gz.h"
+
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "http/server.h"
+#include "util/buf.h"
+#include "util/log.h"
+
+#define HTTP_MAX_HEADERS 8
+
+struct http_server {
+    struct MHD_Daemon *d;
+    const struct router *router;
+    void *app;
+    size_t max_body;
+    int port;
+};
+
+struct alloc_node {
+    struct alloc_node *next;
+    max_align_t data[];
+};
+
+struct http_req {
+    struct MHD_Connection *conn;
+    const struct http_server *srv;
+    const char *method;
+    const char *path;
+    struct buf body;
+    bool too_big;
+    bool replied;
+    struct route_match match;
+    struct alloc_node *allocs;
+    char peer[64];
+    size_t nheaders;
+    char *headers[HTTP_MAX_HEADERS][2];
+    /* the response, queued after the handler returns */
+    int status;
+    const char *ctype;
+    char *out;
+    size_t out_len;
+};
+
+const char *http_method(const struct http_req *r) { return r->method; }
+const char *http_path(const struct http_req *r) { return r->path; }
+
+const char *http_param(const struct http_req *r, const char *name)
+{
+    size_t n = strlen(name);
+
+    for (size_t i = 0; i < r->match.n; i++) {
+        const char *p = r->match.names[i];
+        if (strncmp(p + 1, name, n) == 0 && p[n + 1] == '}')
+            return r->match.values[i];
+    }
+    return NULL;
+}
+
+const char *http_query(const struct http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_header(const struct http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_body(const struct http_req *r, size_t *len)
+{
+    if (len)
+        *len = r->body.len;
+    return buf_str(&r->body);
+}
+
+const char *http_peer(const struct http_req *r)
+{
+    return r->peer;
+}
+
+void *http_alloc(struct http_req *r, size_t n)
+{
+    struct alloc_node *a = malloc(sizeof(*a) + n);
+
+    if (!a)
+        return NULL;
+    a->next = r->allocs;
+    r->allocs = a;
+    return a->data;
+}
+
+void http_reply(struct http_req *r, int status, const char *content_type, char *body, size_t len)
+{
+    if (r->replied) {
+        free(body);
+        return;
+    }
+    r->replied = true;
+    r->status = status;
+    r->ctype = content_type;
+    r->out = body;
+    r->out_len = len;
+}
+
+void http_reply_json(struct http_req *r, int status, json_t *j)
+{
+    char *s = json_dumps(j, JSON_COMPACT);
+
+    json_decref(j);
+    if (!s) {
+        http_reply_error(r, 500, "internal", "", "could not encode the answer");
+        return;
+    }
+    http_reply(r, status, "application/json; charset=utf-8", s, strlen(s));
+}
+
+void http_reply_error(struct http_req *r, int status, const char *code, const char *field,
+                      const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    http_reply_json(r, status,
+                    json_pack("{s:{s:s, s:s, s:s}}", "error", "code", code, "message", msg, "field",
+                              field ? field : ""));
+}
+
+void http_add_header(struct http_req *r, const char *name, const char *value)
+{
+    if (r->nheaders == HTTP_MAX_HEADERS)
+        return;
+    r->headers[r->nheaders][0] = strdup(name);
+    r->headers[r->nheaders][1] = strdup(value);
+    r->nheaders++;
+}
+
+static void req_free(struct http_req *r)
+{
+    struct alloc_node *a;
+
+    while ((a = r->allocs) != NULL) {
+        r->allocs = a->next;
+        free(a);
+    }
+    for (size_t i = 0; i < r->nheaders; i++) {
+        free(r->headers[i][0]);
+        free(r->headers[i][1]);
+    }
+    buf_release(&r->body);
+    free(r->out);
+    free(r);
+}
+
+static enum MHD_Result queue(struct http_req *r)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+
+    if (!r->replied)
+        http_reply_error(r, 500, "internal", "", "the handler gave no answer");
+    resp = MHD_create_response_from_buffer(r->out_len, r->out, MHD_RESPMEM_MUST_FREE);
+    if (!resp)
+        return MHD_NO;
+    r->out = NULL;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    for (size_t i = 0; i < r->nheaders; i++)
+        if (r->headers[i][0] && r->headers[i][1])
+            MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
+    ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static void peer_of(struct MHD_Connection *c, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    snprintf(out, size, "%s", "unknown");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)size);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)size);
+}
+
+static struct http_req *req_new(const struct http_server *srv, struct MHD_Connection *c,
+                                const char *method, const char *url)
+{
+    struct http_req *r = calloc(1, sizeof(*r));
+    const char *cl;
+
+    if (!r)
+        return NULL;
+    r->conn = c;
+    r->srv = srv;
+    r->method = method;
+    r->path = url;
+    buf_init(&r->body, srv->max_body);
+    peer_of(c, r->peer, sizeof(r->peer));
+    cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && strtoull(cl, NULL, 10) > srv->max_body)
+        r->too_big = true;
+    return r;
+}
+
+static void dispatch(struct http_req *r)
+{
+    enum router_result rr = router_match(r->srv->router, r->method, r->path, &r->match);
+
+    if (r->too_big) {
+        http_reply_error(r, 413, "too_large", "body", "the request body is larger than %zu bytes",
+                         r->srv->max_body);
+    } else if (rr == ROUTER_NO_PATH) {
+        http_reply_error(r, 404, "not_found", "", "no such resource: %s", r->path);
+    } else if (rr == ROUTER_NO_METHOD) {
+        http_add_header(r, "Allow", r->match.allow);
+        http_reply_error(r, 405, "method_not_allowed", "", "%s is not allowed here; allowed: %s",
+                         r->method, r->match.allow);
+    } else {
+        r->match.fn(r, r->srv->app);
+    }
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url,
+                                 const char *method, const char *version, const char *data,
+                                 size_t *data_size, void **con_cls)
+{
+    const struct http_server *srv = cls;
+    struct http_req *r = *con_cls;
+
+    (void)version;
+    if (!r) {
+        r = req_new(srv, c, method, url);
+        if (!r)
+            return MHD_NO;
+        *con_cls = r;
+        return MHD_YES;
+    }
+    if (*data_size) {
+        if (!r->too_big && buf_add(&r->body, data, *data_size))
+            r->too_big = true;
+        *data_size = 0;
+        if (!r->too_big)
+            return MHD_YES;
+    }
+    if (r->replied)
+        return MHD_YES;
+    dispatch(r);
+    return queue(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)toe;
+    if (*con_cls)
+        req_free(*con_cls);
+    *con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+
+    (void)cls;
+    vsnprintf(line, sizeof(line), fmt, ap);
+    line[strcspn(line, "\n")] = '\0';
+    log_debug("http: %s", line);
+}
+
+static int bind_addr(const char *bind, int port, struct sockaddr_storage *ss, struct gz_err *err)
+{
+    struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+    memset(ss, 0, sizeof(*ss));
+    if (inet_pton(AF_INET, bind, &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons((uint16_t)port);
+        return 0;
+    }
+    if (inet_pton(AF_INET6, bind, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)port);
+        return 0;
+    }
+    return gz_fail(err, GZ_EINVAL, "bind", "--bind needs an IPv4 or IPv6 address, not %s", bind);
+}
+
+struct http_server *http_server_start(const struct http_config *cfg, const struct router *router,
+                                      void *app, struct gz_err *err)
+{
+    struct http_server *s = calloc(1, sizeof(*s));
+    struct sockaddr_storage ss;
+    const union MHD_DaemonInfo *info;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)(cores > 0 ? cores : 2);
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+
+    if (!s) {
+        gz_fail(err, GZ_ENOMEM, "", "out of memory");
+        return NULL;
+    }
+    if (bind_addr(cfg->bind ? cfg->bind : "127.0.0.1", cfg->port, &ss, err)) {
+        free(s);
+        return NULL;
+    }
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    s->router = router;
+    s->app = app;
+    s->max_body = cfg->max_body ? cfg->max_body : GZ_MAX_BODY;
+    s->d = MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, on_access, s, MHD_OPTION_SOCK_ADDR, &ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)(cfg->max_connections ? cfg->max_connections : GZ_MAX_CONNECTIONS),
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout_s ? cfg->timeout_s : GZ_REQUEST_TIMEOUT_S),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)GZ_MAX_HEADER_MEM,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+        MHD_OPTION_END);
+    if (!s->d) {
+        gz_fail(err, GZ_EIO, "port", "cannot listen on %s:%d", cfg->bind ? cfg->bind : "127.0.0.1",
+                cfg->port);
+        free(s);
+        return NULL;
+    }
+    info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : cfg->port;
+    return s;
+}
+
+int http_server_port(const struct http_server *s)
+{
+    return s->port;
+}
+
+void http_server_stop(struct http_server *s)
+{
+    if (!s)
+        return;
+    MHD_stop_daemon(s->d);
+    free(s);
+}

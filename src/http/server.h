@@ -1,0 +1,62 @@
+/*
+ * server.h - the HTTP server (libmicrohttpd, epoll, internal thread pool)
+ * and the request/response API handlers use. A request lives from its first
+ * byte to the completion callback; everything allocated with http_alloc is
+ * freed then, in one go.
+ */
+#ifndef GZ_SERVER_H
+#define GZ_SERVER_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/router.h"
+
+struct gz_err;
+struct http_server;
+struct http_req;
+
+struct http_config {
+    const char *bind;  /* address, default 127.0.0.1 */
+    int port;          /* 0 = ephemeral */
+    int threads;       /* 0 = number of cores */
+    size_t max_body;   /* bytes; 0 = GZ_MAX_BODY */
+    int max_connections;
+    int timeout_s;
+};
+
+struct http_server *http_server_start(const struct http_config *cfg, const struct router *r,
+                                      void *app, struct gz_err *err);
+/* The bound port (useful with port 0). */
+int http_server_port(const struct http_server *s);
+/* Stop accepting, finish in-flight requests, free. */
+void http_server_stop(struct http_server *s);
+
+/* ---- request ---- */
+const char *http_method(const struct http_req *r);
+const char *http_path(const struct http_req *r);
+/* A captured path segment ("{id}"), decoded; NULL when absent. */
+const char *http_param(const struct http_req *r, const char *name);
+/* A query-string argument, decoded; NULL when absent. */
+const char *http_query(const struct http_req *r, const char *name);
+const char *http_header(const struct http_req *r, const char *name);
+/* The request body (NUL-terminated; len excludes the NUL). */
+const char *http_body(const struct http_req *r, size_t *len);
+/* Client address as text. */
+const char *http_peer(const struct http_req *r);
+/* Request-scoped memory, freed when the response has been sent. NULL on failure. */
+void *http_alloc(struct http_req *r, size_t n);
+
+/* ---- response: exactly one per request ---- */
+/* Take ownership of body (malloc'd). */
+void http_reply(struct http_req *r, int status, const char *content_type, char *body, size_t len);
+/* Steal the reference to j. */
+void http_reply_json(struct http_req *r, int status, json_t *j);
+/* {"error":{"code":..,"message":..,"field":..}} */
+void http_reply_error(struct http_req *r, int status, const char *code, const char *field,
+                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Add a header to the coming response (copied). */
+void http_add_header(struct http_req *r, const char *name, const char *value);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * sq.h - internals of the SQLite backend: connections with a prepared
+ * statement cache, a pool of read connections, and the single writer thread
+ * that commits queued writes in groups. Only store_sqlite*.c include this.
+ */
+#ifndef GZ_SQ_H
+#define GZ_SQ_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "store/store_impl.h"
+
+#define SQ_CACHE 64       /* prepared statements kept per connection */
+#define SQ_GROUP_MAX 512  /* writes committed in one transaction at most */
+#define SQ_BUSY_MS 10000
+
+struct sqconn {
+    sqlite3 *db;
+    int n;
+    struct {
+        const char *sql; /* identity by pointer: callers pass string literals */
+        sqlite3_stmt *st;
+    } cache[SQ_CACHE];
+    struct sqconn *next; /* free list link */
+};
+
+/* A unit of work for the writer: runs inside a transaction, in its own savepoint. */
+typedef int (*sq_write_fn)(struct sqconn *c, void *arg, struct gz_err *err);
+
+struct sqjob {
+    sq_write_fn fn;
+    void *arg;
+    struct gz_err *err;
+    int rc;
+    bool done;
+    struct sqjob *next;
+};
+
+struct sqstore {
+    struct store base;
+    char *path;
+    int version;
+    bool sync_full;
+    struct sqconn *writer;
+
+    pthread_mutex_t pool_lock;
+    struct sqconn *pool; /* idle read connections */
+    int pool_open;
+
+    pthread_mutex_t q_lock;
+    pthread_cond_t q_work; /* writer waits for jobs */
+    pthread_cond_t q_done; /* submitters wait for their job */
+    struct sqjob *q_head, *q_tail;
+    bool stopping;
+    pthread_t thread;
+    bool thread_started;
+};
+
+/* A cached prepared statement, reset and unbound; NULL with err set on failure. */
+sqlite3_stmt *sq_stmt(struct sqconn *c, const char *sql, struct gz_err *err);
+/* Reset after use so the statement can be reused and releases its read lock. */
+void sq_done(sqlite3_stmt *st);
+/* Map a SQLite result code to a gz error, naming field where a constraint says which. */
+int sq_fail(struct sqconn *c, int rc, struct gz_err *err);
+/* Execute literal SQL (no results). */
+int sq_exec(struct sqconn *c, const char *sql, struct gz_err *err);
+
+/* Borrow and return a read connection. */
+struct sqconn *sq_reader(struct sqstore *s, struct gz_err *err);
+void sq_reader_put(struct sqstore *s, struct sqconn *c);
+/* Queue fn for the writer and wait until its group has committed. */
+int sq_write(struct sqstore *s, sq_write_fn fn, void *arg, struct gz_err *err);
+
+/* Open the database file, migrate it and start the writer. */
+struct sqstore *sq_open(const char *path, const struct store_options *opt, struct gz_err *err);
+void sq_close(struct sqstore *s);
+
+/* Bind helpers: text (NULL binds NULL), empty text as NULL. */
+void sq_bind_text(sqlite3_stmt *st, int i, const char *s);
+void sq_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+/* Copy a text column into dst[size] ("" for NULL). */
+void sq_col_text(sqlite3_stmt *st, int i, char *dst, size_t size);
+/* Heap copy of a text column (NULL for NULL). */
+char *sq_col_strdup(sqlite3_stmt *st, int i);
+
+/* Generated from schema/sqlite/NNN_*.sql by the Makefile. */
+extern const char *const sq_migrations[];
+extern const int sq_migrations_count;
+
+/*
+ * A read on a borrowed connection: sq_read_begin returns the cached statement
+ * (NULL with err set on failure, the connection already returned);
+ * sq_read_end resets it and returns the connection.
+ */
+sqlite3_stmt *sq_read_begin(struct sqstore *s, const char *sql, struct sqconn **c,
+                            struct gz_err *err);
+void sq_read_end(struct sqstore *s, struct sqconn *c, sqlite3_stmt *st);
+/* After the last sqlite3_step: 0 for SQLITE_DONE/ROW, else the mapped error. */
+int sq_step_result(struct sqconn *c, int rc, struct gz_err *err);
+#endif

@@ -1,0 +1,419 @@
+/*
+ * sq_db.c - SQLite connections, the read pool, migrations and the group
+ * commit writer.
+ *
+ * Invariants: only the writer thread writes; it runs each queued job in a
+ * savepoint inside one transaction per group, so one failing job rolls back
+ * alone while its neighbours commit; a job's submitter is woken only after
+ * the COMMIT that holds it returned. WAL lets readers run beside the writer.
+ */
+#include "gz.h"
+
+#include <stdlib.h>
+
+#include "store/sq.h"
+#include "util/log.h"
+
+sqlite3_stmt *sq_stmt(struct sqconn *c, const char *sql, struct gz_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    for (int i = 0; i < c->n; i++)
+        if (c->cache[i].sql == sql)
+            return c->cache[i].st;
+    rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK) {
+        gz_fail(err, GZ_EIO, "", "prepare: %s", sqlite3_errmsg(c->db));
+        log_error("sqlite prepare failed: %s: %s", sqlite3_errmsg(c->db), sql);
+        return NULL;
+    }
+    if (c->n < SQ_CACHE) {
+        c->cache[c->n].sql = sql;
+        c->cache[c->n].st = st;
+        c->n++;
+        return st;
+    }
+    /* cache full: evict the oldest statement (never happens with our fixed SQL) */
+    sqlite3_finalize(c->cache[0].st);
+    memmove(&c->cache[0], &c->cache[1], sizeof(c->cache[0]) * (SQ_CACHE - 1));
+    c->cache[SQ_CACHE - 1].sql = sql;
+    c->cache[SQ_CACHE - 1].st = st;
+    return st;
+}
+
+void sq_done(sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+int sq_fail(struct sqconn *c, int rc, struct gz_err *err)
+{
+    int ext = sqlite3_extended_errcode(c->db);
+    const char *msg = sqlite3_errmsg(c->db);
+
+    (void)rc;
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        const char *dot = strrchr(msg, '.');
+        return gz_fail(err, GZ_ECONFLICT, dot ? dot + 1 : "", "already exists (%s)", msg);
+    }
+    if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+        return gz_fail(err, GZ_EINVAL, "", "refers to something that does not exist");
+    if ((ext & 0xff) == SQLITE_CONSTRAINT)
+        return gz_fail(err, GZ_EINVAL, "", "constraint failed: %s", msg);
+    if ((ext & 0xff) == SQLITE_FULL)
+        return gz_fail(err, GZ_EIO, "", "disk full");
+    log_error("sqlite: %s (%d)", msg, ext);
+    return gz_fail(err, GZ_EIO, "", "storage error");
+}
+
+int sq_exec(struct sqconn *c, const char *sql, struct gz_err *err)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+
+    if (rc != SQLITE_OK) {
+        gz_fail(err, GZ_EIO, "", "%s", msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return GZ_EIO;
+    }
+    return 0;
+}
+
+void sq_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+void sq_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+    sq_bind_text(st, i, s && *s ? s : NULL);
+}
+
+void sq_col_text(sqlite3_stmt *st, int i, char *dst, size_t size)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    size_t n = s ? (size_t)sqlite3_column_bytes(st, i) : 0;
+
+    if (n >= size)
+        n = size - 1;
+    if (n)
+        memcpy(dst, s, n);
+    dst[n] = '\0';
+}
+
+char *sq_col_strdup(sqlite3_stmt *st, int i)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+
+    return s ? strdup(s) : NULL;
+}
+
+static void conn_close(struct sqconn *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->n; i++)
+        sqlite3_finalize(c->cache[i].st);
+    sqlite3_close(c->db);
+    free(c);
+}
+
+static struct sqconn *conn_open(const char *path, bool writer, bool sync_full, struct gz_err *err)
+{
+    struct sqconn *c = calloc(1, sizeof(*c));
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
+
+    if (!c) {
+        gz_fail(err, GZ_ENOMEM, "", "out of memory");
+        return NULL;
+    }
+    if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
+        gz_fail(err, GZ_EIO, "db", "cannot open %s: %s", path, sqlite3_errmsg(c->db));
+        conn_close(c);
+        return NULL;
+    }
+    sqlite3_busy_timeout(c->db, SQ_BUSY_MS);
+    sqlite3_extended_result_codes(c->db, 1);
+    if (sq_exec(c, "PRAGMA foreign_keys=ON", err) ||
+        (writer && sq_exec(c, "PRAGMA journal_mode=WAL", err)) ||
+        sq_exec(c, sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", err) ||
+        (!writer && sq_exec(c, "PRAGMA query_only=ON", err))) {
+        conn_close(c);
+        return NULL;
+    }
+    return c;
+}
+
+struct sqconn *sq_reader(struct sqstore *s, struct gz_err *err)
+{
+    struct sqconn *c;
+
+    pthread_mutex_lock(&s->pool_lock);
+    c = s->pool;
+    if (c)
+        s->pool = c->next;
+    pthread_mutex_unlock(&s->pool_lock);
+    if (c)
+        return c;
+    c = conn_open(s->path, false, s->sync_full, err);
+    if (c) {
+        pthread_mutex_lock(&s->pool_lock);
+        s->pool_open++;
+        pthread_mutex_unlock(&s->pool_lock);
+    }
+    return c;
+}
+
+void sq_reader_put(struct sqstore *s, struct sqconn *c)
+{
+    if (!c)
+        return;
+    pthread_mutex_lock(&s->pool_lock);
+    c->next = s->pool;
+    s->pool = c;
+    pthread_mutex_unlock(&s->pool_lock);
+}
+
+/* ---- migrations ---- */
+
+static int read_version(struct sqconn *c, int *version, struct gz_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, tables = 0, has_version = 0;
+
+    rc = sqlite3_prepare_v2(c->db,
+                            "SELECT count(*), sum(name='schema_version') FROM sqlite_master "
+                            "WHERE type='table'", -1, &st, NULL);
+    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+        tables = sqlite3_column_int(st, 0);
+        has_version = sqlite3_column_int(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK)
+        return gz_fail(err, GZ_ESCHEMA, "db", "not a database: %s", sqlite3_errmsg(c->db));
+    *version = 0;
+    if (tables && !has_version)
+        return gz_fail(err, GZ_ESCHEMA, "db", "the file holds tables but is not a gongzhi database");
+    if (!has_version)
+        return 0;
+    rc = sqlite3_prepare_v2(c->db, "SELECT max(version) FROM schema_version", -1, &st, NULL);
+    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        *version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/* Bring the file from its version to `target` in one transaction. */
+static int migrate(struct sqconn *c, int target, int *version, struct gz_err *err)
+{
+    char sql[96];
+    int rc = read_version(c, version, err);
+
+    if (rc)
+        return rc;
+    if (*version > sq_migrations_count)
+        return gz_fail(err, GZ_ESCHEMA, "db",
+                       "the database has schema version %d, newer than this gongzhi (%d): "
+                       "upgrade gongzhi", *version, sq_migrations_count);
+    if (*version >= target)
+        return 0;
+    rc = sq_exec(c, "BEGIN IMMEDIATE", err);
+    for (int v = *version; !rc && v < target; v++) {
+        rc = sq_exec(c, sq_migrations[v], err);
+        snprintf(sql, sizeof(sql), "DELETE FROM schema_version; INSERT INTO schema_version VALUES(%d)",
+                 v + 1);
+        if (!rc)
+            rc = sq_exec(c, sql, err);
+    }
+    if (!rc)
+        rc = sq_exec(c, "COMMIT", err);
+    if (rc) {
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    log_info("database migrated from schema %d to %d", *version, target);
+    *version = target;
+    return 0;
+}
+
+/* ---- the writer ---- */
+
+static struct sqjob *take_group(struct sqstore *s)
+{
+    struct sqjob *head, *j;
+    int n = 0;
+
+    pthread_mutex_lock(&s->q_lock);
+    while (!s->q_head && !s->stopping)
+        pthread_cond_wait(&s->q_work, &s->q_lock);
+    head = s->q_head;
+    for (j = head; j && n < SQ_GROUP_MAX - 1 && j->next; j = j->next)
+        n++;
+    if (j) {
+        s->q_head = j->next;
+        j->next = NULL;
+        if (!s->q_head)
+            s->q_tail = NULL;
+    }
+    pthread_mutex_unlock(&s->q_lock);
+    return head;
+}
+
+static void run_job(struct sqconn *c, struct sqjob *j)
+{
+    struct gz_err ignored;
+
+    if (sq_exec(c, "SAVEPOINT job", j->err)) {
+        j->rc = GZ_EIO;
+        return;
+    }
+    j->rc = j->fn(c, j->arg, j->err);
+    if (j->rc)
+        sq_exec(c, "ROLLBACK TO job", &ignored);
+    sq_exec(c, "RELEASE job", &ignored);
+}
+
+static void run_group(struct sqstore *s, struct sqjob *group)
+{
+    struct gz_err err;
+    struct sqjob *j;
+    int rc = sq_exec(s->writer, "BEGIN IMMEDIATE", &err);
+
+    for (j = group; j; j = j->next)
+        if (rc)
+            j->rc = gz_fail(j->err, GZ_EIO, "", "%s", err.msg);
+        else
+            run_job(s->writer, j);
+    if (!rc && sq_exec(s->writer, "COMMIT", &err)) {
+        sqlite3_exec(s->writer->db, "ROLLBACK", NULL, NULL, NULL);
+        for (j = group; j; j = j->next)
+            if (!j->rc)
+                j->rc = gz_fail(j->err, GZ_EIO, "", "commit failed: %s", err.msg);
+    }
+    pthread_mutex_lock(&s->q_lock);
+    for (j = group; j; j = j->next)
+        j->done = true;
+    pthread_cond_broadcast(&s->q_done);
+    pthread_mutex_unlock(&s->q_lock);
+}
+
+static void *writer_main(void *arg)
+{
+    struct sqstore *s = arg;
+    struct sqjob *group;
+
+    while ((group = take_group(s)) != NULL)
+        run_group(s, group);
+    return NULL;
+}
+
+int sq_write(struct sqstore *s, sq_write_fn fn, void *arg, struct gz_err *err)
+{
+    struct gz_err local;
+    struct sqjob job = {.fn = fn, .arg = arg, .err = err ? err : &local};
+
+    pthread_mutex_lock(&s->q_lock);
+    if (s->stopping) {
+        pthread_mutex_unlock(&s->q_lock);
+        return gz_fail(err, GZ_EIO, "", "store is closing");
+    }
+    if (s->q_tail)
+        s->q_tail->next = &job;
+    else
+        s->q_head = &job;
+    s->q_tail = &job;
+    pthread_cond_signal(&s->q_work);
+    while (!job.done)
+        pthread_cond_wait(&s->q_done, &s->q_lock);
+    pthread_mutex_unlock(&s->q_lock);
+    return job.rc;
+}
+
+struct sqstore *sq_open(const char *path, const struct store_options *opt, struct gz_err *err)
+{
+    struct sqstore *s = calloc(1, sizeof(*s));
+    int target = opt->max_version > 0 ? opt->max_version : sq_migrations_count;
+
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        gz_fail(err, GZ_ENOMEM, "", "out of memory");
+        return NULL;
+    }
+    s->sync_full = opt->sync_full;
+    pthread_mutex_init(&s->pool_lock, NULL);
+    pthread_mutex_init(&s->q_lock, NULL);
+    pthread_cond_init(&s->q_work, NULL);
+    pthread_cond_init(&s->q_done, NULL);
+    s->writer = conn_open(path, true, opt->sync_full, err);
+    if (!s->writer || migrate(s->writer, target, &s->version, err) ||
+        pthread_create(&s->thread, NULL, writer_main, s) != 0) {
+        if (s->writer && !err->code)
+            gz_fail(err, GZ_EIO, "", "cannot start the writer thread");
+        sq_close(s);
+        return NULL;
+    }
+    s->thread_started = true;
+    return s;
+}
+
+void sq_close(struct sqstore *s)
+{
+    struct sqconn *c;
+
+    if (!s)
+        return;
+    if (s->thread_started) {
+        pthread_mutex_lock(&s->q_lock);
+        s->stopping = true;
+        pthread_cond_signal(&s->q_work);
+        pthread_mutex_unlock(&s->q_lock);
+        pthread_join(s->thread, NULL);
+    }
+    while ((c = s->pool) != NULL) {
+        s->pool = c->next;
+        conn_close(c);
+    }
+    if (s->writer)
+        sqlite3_exec(s->writer->db, "PRAGMA optimize", NULL, NULL, NULL);
+    conn_close(s->writer);
+    pthread_cond_destroy(&s->q_work);
+    pthread_cond_destroy(&s->q_done);
+    pthread_mutex_destroy(&s->q_lock);
+    pthread_mutex_destroy(&s->pool_lock);
+    free(s->path);
+    free(s);
+}
+
+sqlite3_stmt *sq_read_begin(struct sqstore *s, const char *sql, struct sqconn **c,
+                            struct gz_err *err)
+{
+    sqlite3_stmt *st;
+
+    *c = sq_reader(s, err);
+    if (!*c)
+        return NULL;
+    st = sq_stmt(*c, sql, err);
+    if (!st) {
+        sq_reader_put(s, *c);
+        *c = NULL;
+    }
+    return st;
+}
+
+void sq_read_end(struct sqstore *s, struct sqconn *c, sqlite3_stmt *st)
+{
+    sq_done(st);
+    sq_reader_put(s, c);
+}
+
+int sq_step_result(struct sqconn *c, int rc, struct gz_err *err)
+{
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, rc, err);
+}

@@ -1,0 +1,168 @@
+/*
+ * store.c - picks a backend from the URL and forwards each call through the
+ * backend's ops table (git's refs backends work the same way).
+ */
+#include "gz.h"
+
+#include "store/store_impl.h"
+
+struct store *store_open(const char *url, const struct store_options *opt, struct gz_err *err)
+{
+    static const struct store_options defaults = {0};
+
+    if (!opt)
+        opt = &defaults;
+    if (strncmp(url, "sqlite:", 7) == 0)
+        return store_sqlite_open(url + 7, opt, err);
+    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
+        gz_fail(err, GZ_EINVAL, "db", "the PostgreSQL backend is not built in yet");
+        return NULL;
+    }
+    return store_sqlite_open(url, opt, err);
+}
+
+void store_close(struct store *s)
+{
+    if (s)
+        s->ops->close(s);
+}
+
+int store_schema_version(struct store *s) { return s->ops->schema_version(s); }
+int store_schema_latest(void) { return store_sqlite_latest(); }
+
+int store_unit_create(struct store *s, struct unit *u, const char *pc, struct gz_err *err)
+{
+    return s->ops->unit_create(s, u, pc, err);
+}
+
+int store_unit_update(struct store *s, struct unit *u, const char *pc, struct gz_err *err)
+{
+    return s->ops->unit_update(s, u, pc, err);
+}
+
+int store_unit_get(struct store *s, int64_t id, struct unit *out, char *pc, struct gz_err *err)
+{
+    return s->ops->unit_get(s, id, NULL, out, pc, err);
+}
+
+int store_unit_get_by_code(struct store *s, const char *code, struct unit *out, char *pc,
+                           struct gz_err *err)
+{
+    return s->ops->unit_get(s, 0, code, out, pc, err);
+}
+
+int store_unit_list(struct store *s, const struct unit_filter *f, const struct store_page *pg,
+                    store_unit_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->unit_list(s, f, pg, fn, ctx, err);
+}
+
+int store_unit_chain(struct store *s, int64_t id, int64_t *chain, size_t max, size_t *n,
+                     struct gz_err *err)
+{
+    return s->ops->unit_chain(s, id, chain, max, n, err);
+}
+
+int store_unit_import(struct store *s, struct unit *units, char (*pcs)[GZ_MAX_CODE + 1], size_t n,
+                      store_progress_fn progress, void *pctx, size_t *bad, struct gz_err *err)
+{
+    return s->ops->unit_import(s, units, pcs, n, progress, pctx, bad, err);
+}
+
+int store_category_create(struct store *s, const struct category *c, struct gz_err *err)
+{
+    return s->ops->category_put(s, c, true, err);
+}
+
+int store_category_update(struct store *s, const struct category *c, struct gz_err *err)
+{
+    return s->ops->category_put(s, c, false, err);
+}
+
+int store_category_get(struct store *s, const char *code, struct category *out, struct gz_err *err)
+{
+    return s->ops->category_get(s, code, out, err);
+}
+
+int store_category_list(struct store *s, const char *prefix, int active, const struct store_page *pg,
+                        store_category_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->category_list(s, prefix, active, pg, fn, ctx, err);
+}
+
+int store_category_import(struct store *s, struct category *cats, size_t n,
+                          store_progress_fn progress, void *pctx, size_t *bad, struct gz_err *err)
+{
+    return s->ops->category_import(s, cats, n, progress, pctx, bad, err);
+}
+
+int store_account_create(struct store *s, struct account *a, const char *pw, struct gz_err *err)
+{
+    return s->ops->account_create(s, a, pw, err);
+}
+
+int store_account_update(struct store *s, const struct account *a, const char *pw,
+                         struct gz_err *err)
+{
+    return s->ops->account_update(s, a, pw, err);
+}
+
+int store_account_get(struct store *s, int64_t id, struct account *out, struct gz_err *err)
+{
+    return s->ops->account_get(s, id, NULL, out, NULL, err);
+}
+
+int store_account_get_login(struct store *s, const char *login, struct account *out, char *pw,
+                            struct gz_err *err)
+{
+    return s->ops->account_get(s, 0, login, out, pw, err);
+}
+
+int store_account_list(struct store *s, const struct store_page *pg, store_account_fn fn, void *ctx,
+                       struct gz_err *err)
+{
+    return s->ops->account_list(s, pg, fn, ctx, err);
+}
+
+int store_membership_create(struct store *s, struct membership *m, struct gz_err *err)
+{
+    return s->ops->membership_create(s, m, err);
+}
+
+int store_membership_delete(struct store *s, int64_t id, struct gz_err *err)
+{
+    return s->ops->membership_delete(s, id, err);
+}
+
+int store_membership_get(struct store *s, int64_t id, struct membership *out, struct gz_err *err)
+{
+    return s->ops->membership_get(s, id, out, err);
+}
+
+int store_membership_list(struct store *s, int64_t account_id, int64_t unit_id,
+                          store_membership_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->membership_list(s, account_id, unit_id, fn, ctx, err);
+}
+
+int store_token_create(struct store *s, const char *hash, int64_t account_id, int64_t expires_at,
+                       struct gz_err *err)
+{
+    return s->ops->token_create(s, hash, account_id, expires_at, err);
+}
+
+int store_token_delete(struct store *s, const char *hash, struct gz_err *err)
+{
+    return s->ops->token_delete(s, hash, err);
+}
+
+int store_token_purge(struct store *s, int64_t now, struct gz_err *err)
+{
+    return s->ops->token_purge(s, now, err);
+}
+
+int store_principal_load(struct store *s, const char *hash, int64_t now, struct principal *out,
+                         struct gz_err *err)
+{
+    return s->ops->principal_load(s, hash, now, out, err);
+}

@@ -1,0 +1,141 @@
+/*
+ * store.h - the storage interface. Everything that speaks SQL lives below
+ * this header; callers see domain structs and callbacks only. A store is
+ * opened from a URL ("sqlite:PATH", or a plain path); the backend behind it
+ * fills a `struct store_ops` (store_impl.h), so a PostgreSQL backend can
+ * join the SQLite one without callers changing.
+ *
+ * Threading: every function may be called from any thread. Writes are queued
+ * to one writer that commits many of them per transaction (group commit);
+ * each returns after its transaction is durable as configured.
+ */
+#ifndef GZ_STORE_H
+#define GZ_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/account.h"
+#include "core/auth.h"
+#include "core/taxonomy.h"
+#include "core/unit.h"
+
+struct gz_err;
+struct store;
+
+struct store_options {
+    int max_version; /* 0 = the newest this binary knows; tests use lower to build old files */
+    bool sync_full;  /* fsync every commit (power-loss safe) instead of WAL's NORMAL */
+};
+
+/* Open (creating and migrating as needed). GZ_ESCHEMA when the file is newer than we are. */
+struct store *store_open(const char *url, const struct store_options *opt, struct gz_err *err);
+/* Finish queued writes and close every connection. NULL is fine. */
+void store_close(struct store *s);
+/* Schema version of the open database, and the newest this binary knows. */
+int store_schema_version(struct store *s);
+int store_schema_latest(void);
+
+/* A page of a keyset-paginated list: items after `after` (id or code), at most `limit`. */
+struct store_page {
+    int64_t after_id;
+    const char *after_code;
+    int limit;
+};
+
+/* List callbacks: return nonzero to stop early. */
+typedef int (*store_unit_fn)(void *ctx, const struct unit *u, const char *parent_code);
+typedef int (*store_category_fn)(void *ctx, const struct category *c);
+typedef int (*store_account_fn)(void *ctx, const struct account *a);
+typedef int (*store_membership_fn)(void *ctx, const struct membership *m);
+/* Import progress: called with done and total counts. */
+typedef void (*store_progress_fn)(void *ctx, size_t done, size_t total);
+
+struct unit_filter {
+    int kind;           /* -1 = any */
+    int64_t parent_id;  /* 0 = any; see roots */
+    bool roots;         /* only units without a parent */
+    int active;         /* -1 any, 0, 1 */
+    bool with_geometry; /* fill jurisdiction (costly for lists) */
+};
+
+/* ---- units ---- */
+/* Create; u->id is filled. parent_code (or u->parent_id) names the parent. */
+int store_unit_create(struct store *s, struct unit *u, const char *parent_code, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* Replace the editable fields of unit u->id (code, names, kind, parent, contact, active, jurisdiction). */
+int store_unit_update(struct store *s, struct unit *u, const char *parent_code, struct gz_err *err)
+    __attribute__((warn_unused_result));
+int store_unit_get(struct store *s, int64_t id, struct unit *out, char *parent_code, struct gz_err *err)
+    __attribute__((warn_unused_result));
+int store_unit_get_by_code(struct store *s, const char *code, struct unit *out, char *parent_code,
+                           struct gz_err *err) __attribute__((warn_unused_result));
+int store_unit_list(struct store *s, const struct unit_filter *f, const struct store_page *pg,
+                    store_unit_fn fn, void *ctx, struct gz_err *err) __attribute__((warn_unused_result));
+/* Ancestry of a unit: chain[0] = id, then parents up to the root; *n set. */
+int store_unit_chain(struct store *s, int64_t id, int64_t *chain, size_t max, size_t *n,
+                     struct gz_err *err) __attribute__((warn_unused_result));
+/*
+ * Import units in one transaction, parents first as ordered by the caller;
+ * an existing code is updated. parent_codes[i] may be "" (root or keep).
+ * On error nothing is written, *bad_index is the failing item and err names its field.
+ */
+int store_unit_import(struct store *s, struct unit *units, char (*parent_codes)[GZ_MAX_CODE + 1],
+                      size_t n, store_progress_fn progress, void *pctx, size_t *bad_index,
+                      struct gz_err *err)
+    __attribute__((warn_unused_result));
+
+/* ---- categories ---- */
+int store_category_create(struct store *s, const struct category *c, struct gz_err *err)
+    __attribute__((warn_unused_result));
+int store_category_update(struct store *s, const struct category *c, struct gz_err *err)
+    __attribute__((warn_unused_result));
+int store_category_get(struct store *s, const char *code, struct category *out, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* List in code order; prefix "" = all; active -1 any. */
+int store_category_list(struct store *s, const char *prefix, int active, const struct store_page *pg,
+                        store_category_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* Import (upsert) in one transaction, parents first (the store orders by depth, stably). */
+int store_category_import(struct store *s, struct category *cats, size_t n, store_progress_fn progress,
+                          void *pctx, size_t *bad_index, struct gz_err *err) __attribute__((warn_unused_result));
+
+/* ---- accounts, memberships, tokens ---- */
+int store_account_create(struct store *s, struct account *a, const char *pw_hash, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* Update name, phone, active; and the password hash when pw_hash is not NULL. */
+int store_account_update(struct store *s, const struct account *a, const char *pw_hash,
+                         struct gz_err *err) __attribute__((warn_unused_result));
+int store_account_get(struct store *s, int64_t id, struct account *out, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* By login, with the password hash (pw_hash[AUTH_HASH_MAX]). */
+int store_account_get_login(struct store *s, const char *login, struct account *out, char *pw_hash,
+                            struct gz_err *err) __attribute__((warn_unused_result));
+int store_account_list(struct store *s, const struct store_page *pg, store_account_fn fn, void *ctx,
+                       struct gz_err *err) __attribute__((warn_unused_result));
+
+int store_membership_create(struct store *s, struct membership *m, struct gz_err *err)
+    __attribute__((warn_unused_result));
+int store_membership_delete(struct store *s, int64_t id, struct gz_err *err)
+    __attribute__((warn_unused_result));
+int store_membership_get(struct store *s, int64_t id, struct membership *out, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* By account (unit_id 0) or by unit (account_id 0). */
+int store_membership_list(struct store *s, int64_t account_id, int64_t unit_id, store_membership_fn fn,
+                          void *ctx, struct gz_err *err) __attribute__((warn_unused_result));
+
+int store_token_create(struct store *s, const char *hash, int64_t account_id, int64_t expires_at,
+                       struct gz_err *err) __attribute__((warn_unused_result));
+int store_token_delete(struct store *s, const char *hash, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* Delete tokens expired before now; returns the count or an error. */
+int store_token_purge(struct store *s, int64_t now, struct gz_err *err);
+/*
+ * The principal behind a token hash, valid at `now`: account (active) and
+ * memberships. GZ_EAUTH when unknown, expired or the account is inactive.
+ */
+int store_principal_load(struct store *s, const char *token_hash, int64_t now, struct principal *out,
+                         struct gz_err *err) __attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * store_sqlite.c - the SQLite backend's ops table and its open/close.
+ * Connections, migrations and the writer live in sq_db.c; the operations in
+ * store_sqlite_org.c (units, categories) and store_sqlite_auth.c (accounts).
+ */
+#include "gz.h"
+
+#include "store/sq.h"
+#include "store/store_sqlite.h"
+
+static void sqo_close(struct store *s)
+{
+    sq_close((struct sqstore *)s);
+}
+
+static int sqo_schema_version(struct store *s)
+{
+    return ((struct sqstore *)s)->version;
+}
+
+static const struct store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sqo_close,
+    .schema_version = sqo_schema_version,
+    .unit_create = sqo_unit_create,
+    .unit_update = sqo_unit_update,
+    .unit_get = sqo_unit_get,
+    .unit_list = sqo_unit_list,
+    .unit_chain = sqo_unit_chain,
+    .unit_import = sqo_unit_import,
+    .category_put = sqo_category_put,
+    .category_get = sqo_category_get,
+    .category_list = sqo_category_list,
+    .category_import = sqo_category_import,
+    .account_create = sqo_account_create,
+    .account_update = sqo_account_update,
+    .account_get = sqo_account_get,
+    .account_list = sqo_account_list,
+    .membership_create = sqo_membership_create,
+    .membership_delete = sqo_membership_delete,
+    .membership_get = sqo_membership_get,
+    .membership_list = sqo_membership_list,
+    .token_create = sqo_token_create,
+    .token_delete = sqo_token_delete,
+    .token_purge = sqo_token_purge,
+    .principal_load = sqo_principal_load,
+};
+
+struct store *store_sqlite_open(const char *path, const struct store_options *opt,
+                                struct gz_err *err)
+{
+    struct sqstore *s = sq_open(path, opt, err);
+
+    if (!s)
+        return NULL;
+    s->base.ops = &sqlite_ops;
+    return &s->base;
+}
+
+int store_sqlite_latest(void)
+{
+    return sq_migrations_count;
+}
