@@ -53,7 +53,7 @@ $(BUILD)/%.o: src/%.c
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests $(shell pkg-config --cflags check) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(shell pkg-config --cflags check) -c $< -o $@
 
 $(BUILD)/libgongzhi.a: $(LIB_OBJ)
 	@rm -f $@

@@ -266,7 +266,7 @@ int import_parse_categories_csv(const char *text, size_t len, struct import_cate
     struct csv_state st = {.out = out, .err = err};
 
     memset(out, 0, sizeof(*out));
-    if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL) != 0)
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
         return gz_fail(err, GZ_ENOMEM, "", "out of memory");
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         text += 3, len -= 3; /* a spreadsheet's byte-order mark */

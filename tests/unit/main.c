@@ -1,0 +1,40 @@
+/*
+ * main.c - runs every unit suite and prints "unit: N passed, N failed".
+ * Check forks each test, so a crash fails one test, not the run.
+ */
+#include "gz.h"
+
+#include <stdlib.h>
+
+#include "core/auth.h"
+#include "t.h"
+
+void t_tmpdir(char *path, size_t size)
+{
+    const char *base = getenv("TMPDIR");
+
+    snprintf(path, size, "%s/gz-unit-XXXXXX", base ? base : "/tmp");
+    ck_assert_ptr_nonnull(mkdtemp(path));
+}
+
+int main(void)
+{
+    Suite *(*const suites[])(void) = {
+        suite_util_text,   suite_util_buf,      suite_core_unit,   suite_core_taxonomy,
+        suite_core_account, suite_core_throttle, suite_http_router, suite_store_migrate,
+        suite_store_org,   suite_store_auth,    suite_io_import,
+    };
+    SRunner *sr = srunner_create(suites[0]());
+    int run, failed;
+
+    if (auth_global_init())
+        return 1;
+    for (size_t i = 1; i < GZ_ARRAY_LEN(suites); i++)
+        srunner_add_suite(sr, suites[i]());
+    srunner_run_all(sr, CK_NORMAL);
+    run = srunner_ntests_run(sr);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    printf("unit: %d passed, %d failed\n", run - failed, failed);
+    return failed ? 1 : 0;
+}

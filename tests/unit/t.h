@@ -1,0 +1,25 @@
+/*
+ * t.h - shared declarations of the unit tests (Check). Each file under
+ * tests/unit mirrors a file under src and exports one suite.
+ */
+#ifndef GZ_T_H
+#define GZ_T_H
+
+#include <check.h>
+
+Suite *suite_util_text(void);
+Suite *suite_util_buf(void);
+Suite *suite_core_unit(void);
+Suite *suite_core_taxonomy(void);
+Suite *suite_core_account(void);
+Suite *suite_core_throttle(void);
+Suite *suite_http_router(void);
+Suite *suite_store_migrate(void);
+Suite *suite_store_org(void);
+Suite *suite_store_auth(void);
+Suite *suite_io_import(void);
+
+/* A fresh temporary directory for this test (removed by the OS later); path[256]. */
+void t_tmpdir(char *path, size_t size);
+
+#endif
