@@ -8,7 +8,10 @@
  *   GET   /api/v1/memberships         ?account= &unit=; admins, or one's own
  *   POST  /api/v1/memberships         {account_id, unit (id or code), role}; admin over the unit
  *   DELETE /api/v1/memberships/{id}   admin over the unit
- * Phones are shown whole only to admins and to the account itself.
+ * "An admin" of an account is a root admin, or an admin whose units cover
+ * every unit the account has a role in: a street's admin manages the
+ * street's people, never the city's admin. Phones are shown whole only to
+ * the account itself and to its admins.
  */
 #include "gz.h"
 
@@ -22,6 +25,33 @@
 
 static const char *const account_keys[] = {"login",    "name",   "phone", "active",
                                            "password", "current_password", NULL};
+
+struct scope_ctx {
+    struct app *app;
+    const struct principal *p;
+    bool ok;
+};
+
+static int check_scope(void *arg, const struct membership *m)
+{
+    struct scope_ctx *c = arg;
+
+    c->ok = c->ok && api_role_over(c->app, c->p, ROLE_ADMIN, m->unit_id);
+    return !c->ok;
+}
+
+/* May p administer account `id` (see the file comment)? */
+static bool may_admin(struct app *app, const struct principal *p, int64_t id)
+{
+    struct scope_ctx c = {app, p, true};
+    struct gz_err err;
+
+    if (api_root_admin(app, p))
+        return true;
+    if (!auth_has_role(p, ROLE_ADMIN))
+        return false;
+    return !store_membership_list(app->store, id, 0, check_scope, &c, &err) && c.ok;
+}
 
 static int64_t path_id(struct http_req *r, struct gz_err *err)
 {
@@ -86,8 +116,8 @@ static void get_account(struct http_req *r, void *arg)
     if (api_principal(r, app, &p))
         return;
     id = path_id(r, &err);
-    if (id > 0 && id != p.account_id && !auth_has_role(&p, ROLE_ADMIN)) {
-        api_forbidden(r, "see other accounts");
+    if (id > 0 && id != p.account_id && !may_admin(app, &p, id)) {
+        api_forbidden(r, "see this account");
         return;
     }
     if (id < 0 || store_account_get(app->store, id, &a, &err)) {
@@ -146,10 +176,10 @@ static void patch_account(struct http_req *r, void *arg)
 
     if (api_principal(r, app, &p) || !(body = api_body(r)))
         return;
-    admin = auth_has_role(&p, ROLE_ADMIN);
     id = path_id(r, &err);
+    admin = id > 0 && may_admin(app, &p, id);
     if (id > 0 && id != p.account_id && !admin) {
-        api_forbidden(r, "change other accounts");
+        api_forbidden(r, "change this account");
         goto out;
     }
     if (id < 0 || store_account_get(app->store, id, &a, &err) ||
@@ -166,13 +196,14 @@ out:
 struct list_ctx {
     json_t *items;
     int64_t last;
+    bool full;
 };
 
 static int add_account(void *arg, const struct account *a)
 {
     struct list_ctx *l = arg;
 
-    json_array_append_new(l->items, view_account(a, true));
+    json_array_append_new(l->items, view_account(a, l->full));
     l->last = a->id;
     return 0;
 }
@@ -182,7 +213,7 @@ static void list_accounts(struct http_req *r, void *arg)
     struct app *app = arg;
     struct principal p;
     struct store_page pg;
-    struct list_ctx l = {json_array(), 0};
+    struct list_ctx l = {json_array(), 0, false};
     struct gz_err err = {0};
 
     if (api_principal(r, app, &p) || api_page(r, &pg, NULL, 0))
@@ -191,6 +222,7 @@ static void list_accounts(struct http_req *r, void *arg)
         api_forbidden(r, "list accounts");
         goto out;
     }
+    l.full = api_root_admin(app, &p);
     if (store_account_list(app->store, &pg, add_account, &l, &err)) {
         api_fail(r, &err);
         goto out;

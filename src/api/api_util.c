@@ -144,7 +144,7 @@ int api_page(struct http_req *r, struct store_page *pg, char *code_buf, size_t c
         raw[1] != ':')
         goto bad;
     raw[len] = '\0';
-    if (raw[0] == 'i' && text_parse_i64((char *)raw + 2, 0, INT64_MAX, &v)) {
+    if (raw[0] == 'i' && !code_buf && text_parse_i64((char *)raw + 2, 0, INT64_MAX, &v)) {
         pg->after_id = v;
         return 0;
     }

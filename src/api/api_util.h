@@ -27,7 +27,11 @@ bool api_role_over(struct app *app, const struct principal *p, enum role role, i
 /* Is p an admin of a root unit (platform-wide administration)? */
 bool api_root_admin(struct app *app, const struct principal *p);
 
-/* Read ?limit= and ?cursor=; on failure answer 400 and return nonzero. */
+/*
+ * Read ?limit= and ?cursor=; on failure answer 400 and return nonzero.
+ * Lists keyed by code pass code_buf (the cursor must be a code cursor),
+ * lists keyed by id pass NULL.
+ */
 int api_page(struct http_req *r, struct store_page *pg, char *code_buf, size_t code_size);
 /* Encode an opaque cursor for the next page (id or code). */
 json_t *api_cursor_id(int64_t id);

@@ -31,23 +31,32 @@ static int load_unit(struct http_req *r, struct app *app, struct unit *u, char *
     return store_unit_get_by_code(app->store, key, u, pc, err);
 }
 
+/* Read back what the store holds (times, parent code) into u. */
+static int reload(struct app *app, struct unit *u, char *pc, struct gz_err *err)
+{
+    int64_t id = u->id;
+
+    unit_release(u);
+    return store_unit_get(app->store, id, u, pc, err);
+}
+
 static bool may_manage(struct app *app, const struct principal *p, int64_t parent_id,
                        const char *parent_code)
 {
     struct unit parent;
     struct gz_err err;
-    bool ok;
+    int rc;
 
-    if (parent_code && *parent_code) {
-        if (store_unit_get_by_code(app->store, parent_code, &parent, NULL, &err))
-            return api_root_admin(app, p); /* let the store name the missing parent */
-        parent_id = parent.id;
-        unit_release(&parent);
-    }
-    if (!parent_id)
+    if (!(parent_code && *parent_code) && !parent_id)
         return api_root_admin(app, p);
-    ok = api_role_over(app, p, ROLE_ADMIN, parent_id);
-    return ok;
+    rc = parent_code && *parent_code
+             ? store_unit_get_by_code(app->store, parent_code, &parent, NULL, &err)
+             : store_unit_get(app->store, parent_id, &parent, NULL, &err);
+    if (rc)
+        return api_root_admin(app, p); /* a root admin hears from the store which parent is missing */
+    parent_id = parent.id;
+    unit_release(&parent);
+    return api_role_over(app, p, ROLE_ADMIN, parent_id);
 }
 
 static void post_unit(struct http_req *r, void *arg)
@@ -75,8 +84,7 @@ static void post_unit(struct http_req *r, void *arg)
         api_forbidden(r, "create units here");
         goto out;
     }
-    if (store_unit_create(app->store, &u, parent_code, &err) ||
-        store_unit_get(app->store, u.id, &u, pc, &err))
+    if (store_unit_create(app->store, &u, parent_code, &err) || reload(app, &u, pc, &err))
         goto fail;
     {
         char loc[GZ_MAX_CODE + 32];
@@ -138,8 +146,7 @@ static void patch_unit(struct http_req *r, void *arg)
         api_forbidden(r, "move units there");
         goto out;
     }
-    if (store_unit_update(app->store, &u, parent_code, &err) ||
-        store_unit_get(app->store, u.id, &u, pc, &err))
+    if (store_unit_update(app->store, &u, parent_code, &err) || reload(app, &u, pc, &err))
         goto fail;
     http_reply_json(r, 200, view_unit(&u, pc, true));
     goto out;

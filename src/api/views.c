@@ -15,7 +15,7 @@ json_t *view_unit(const struct unit *u, const char *parent_code, bool geometry)
                           "created_at", api_time(u->created_at), "updated_at",
                           api_time(u->updated_at));
 
-    json_object_set_new(j, "has_jurisdiction", json_boolean(u->jurisdiction != NULL));
+    json_object_set_new(j, "has_jurisdiction", json_boolean(u->has_jurisdiction || u->jurisdiction));
     if (geometry && u->jurisdiction)
         json_object_set_new(j, "jurisdiction", json_loads(u->jurisdiction, 0, NULL));
     return j;

@@ -5,6 +5,7 @@
 #include "gz.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -53,8 +54,9 @@ int limit_unit_parse(const char *s)
 
 int tlimit_parse(const char *s, struct tlimit *out)
 {
-    char unit[16];
-    int amount, n = 0, u;
+    char unit[16], *end;
+    long amount;
+    int n = 0, u;
 
     out->amount = 0;
     out->unit = LIMIT_HOURS;
@@ -62,12 +64,16 @@ int tlimit_parse(const char *s, struct tlimit *out)
         s++;
     if (!*s)
         return 0;
-    if (sscanf(s, "%d %15s %n", &amount, unit, &n) != 2 || s[n] != '\0')
+    /* strtol, not sscanf %d: it reports overflow instead of wrapping */
+    errno = 0;
+    amount = strtol(s, &end, 10);
+    if (errno || end == s || !isspace((unsigned char)*end) ||
+        sscanf(end, " %15s %n", unit, &n) != 1 || end[n] != '\0')
         return GZ_EINVAL;
     u = limit_unit_parse(unit);
     if (u < 0 || amount <= 0 || amount > limit_max[u])
         return GZ_EINVAL;
-    out->amount = amount;
+    out->amount = (int)amount;
     out->unit = (enum limit_unit)u;
     return 0;
 }

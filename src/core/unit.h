@@ -38,7 +38,8 @@ struct unit {
     int64_t parent_id; /* 0 = root */
     char contact[GZ_MAX_CONTACT];
     bool active;
-    char *jurisdiction; /* GeoJSON geometry text, heap, NULL when none */
+    char *jurisdiction; /* GeoJSON geometry text, heap, NULL when none or not loaded */
+    bool has_jurisdiction; /* set by the store even when the text is not loaded */
     int64_t created_at;
     int64_t updated_at;
 };

@@ -3,7 +3,8 @@
  *
  * Request life: the first access callback only allocates our request (and
  * answers 413 at once when Content-Length is too large); body chunks are
- * appended up to the limit; the final call routes and runs the handler.
+ * appended up to the limit (libmicrohttpd refuses a response queued while
+ * the body is still arriving); the final call routes and runs the handler.
  * Responses are never queued on the first call: libmicrohttpd 0.9.75 closes
  * the connection after such a response, which would defeat keep-alive.
  */
@@ -254,14 +255,18 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
         if (!r)
             return MHD_NO;
         *con_cls = r;
-        return MHD_YES;
+        if (!r->too_big)
+            return MHD_YES;
+        /* refuse before reading the body (no 100 Continue); the connection then closes */
+        dispatch(r);
+        return queue(r);
     }
     if (*data_size) {
+        /* past the limit the rest is read and dropped, and 413 goes out at the end */
         if (!r->too_big && buf_add(&r->body, data, *data_size))
             r->too_big = true;
         *data_size = 0;
-        if (!r->too_big)
-            return MHD_YES;
+        return MHD_YES;
     }
     if (r->replied)
         return MHD_YES;

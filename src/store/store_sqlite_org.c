@@ -14,7 +14,7 @@
 
 #define UNIT_COLS                                                                                  \
     "u.id, u.code, u.name, u.name_en, u.kind, coalesce(u.parent_id, 0), u.contact, u.active, "     \
-    "u.created_at, u.updated_at, coalesce(p.code, '') "
+    "u.created_at, u.updated_at, coalesce(p.code, ''), u.jurisdiction IS NOT NULL "
 
 static void unit_from_row(sqlite3_stmt *st, struct unit *u, char *parent_code, int geo_col)
 {
@@ -34,6 +34,7 @@ static void unit_from_row(sqlite3_stmt *st, struct unit *u, char *parent_code, i
     u->updated_at = sqlite3_column_int64(st, 9);
     if (parent_code)
         sq_col_text(st, 10, parent_code, GZ_MAX_CODE + 1);
+    u->has_jurisdiction = sqlite3_column_int(st, 11) != 0;
     if (geo_col >= 0)
         u->jurisdiction = sq_col_strdup(st, geo_col);
 }
@@ -256,7 +257,7 @@ int sqo_unit_get(struct store *s, int64_t id, const char *code, struct unit *out
     sqlite3_bind_int64(st, 2, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        unit_from_row(st, out, pc, 11);
+        unit_from_row(st, out, pc, 12);
         rc = 0;
     } else if (rc == SQLITE_DONE) {
         rc = gz_fail(err, GZ_ENOTFOUND, code ? "code" : "id", "unit not found");
@@ -297,7 +298,7 @@ int sqo_unit_list(struct store *s, const struct unit_filter *f, const struct sto
         struct unit u;
         char pc[GZ_MAX_CODE + 1];
         int stop;
-        unit_from_row(st, &u, pc, 11);
+        unit_from_row(st, &u, pc, 12);
         stop = fn(ctx, &u, pc);
         unit_release(&u);
         if (stop) {

@@ -13,6 +13,7 @@ Suite *suite_core_unit(void);
 Suite *suite_core_taxonomy(void);
 Suite *suite_core_account(void);
 Suite *suite_core_throttle(void);
+Suite *suite_core_calendar(void);
 Suite *suite_http_router(void);
 Suite *suite_store_migrate(void);
 Suite *suite_store_org(void);

@@ -38,6 +38,8 @@ START_TEST(limits_parse_and_format)
     ck_assert_int_eq(tlimit_parse("0 hours", &l), GZ_EINVAL);
     ck_assert_int_eq(tlimit_parse("7 workdays x", &l), GZ_EINVAL);
     ck_assert_int_eq(tlimit_parse("261 workdays", &l), GZ_EINVAL);
+    ck_assert_int_eq(tlimit_parse("4294967297 hours", &l), GZ_EINVAL); /* no wrap-around */
+    ck_assert_int_eq(tlimit_parse("21474836484 work_hours", &l), GZ_EINVAL);
 }
 END_TEST
 
