@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+struct calendar;
 struct router;
 struct store;
 struct throttle;
@@ -14,7 +15,8 @@ struct throttle;
 struct app {
     struct store *store;
     struct throttle *login_fails;
-    double started; /* monotonic seconds */
+    struct calendar *cal; /* the city's working calendar (read-only while serving) */
+    double started;       /* monotonic seconds */
 };
 
 /* Register every route of the API on r. */
@@ -26,5 +28,7 @@ int api_auth_routes(struct router *r);
 int api_units_routes(struct router *r);
 int api_categories_routes(struct router *r);
 int api_accounts_routes(struct router *r);
+int api_cases_routes(struct router *r);
+int api_case_query_routes(struct router *r);
 
 #endif

@@ -19,6 +19,7 @@ struct cli_opts {
     int port;
     int threads;
     const char *city;
+    const char *timezone;
     const char *data;
     bool no_serve;
     bool sync_full;
@@ -35,5 +36,11 @@ int cmd_init(const struct cli_opts *o);
 int cmd_serve(const struct cli_opts *o);
 int cmd_demo(const struct cli_opts *o);
 int cmd_import(const struct cli_opts *o);
+int cmd_verify(const struct cli_opts *o);
+int cmd_sweep(const struct cli_opts *o);
+
+struct calendar;
+/* The city's calendar from the store: its zone (becoming the process's), hours and overrides. */
+struct calendar *cli_load_calendar(struct store *s);
 
 #endif

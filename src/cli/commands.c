@@ -16,6 +16,8 @@
 #include "core/throttle.h"
 #include "http/server.h"
 #include "io/import.h"
+#include "jobs/sweeper.h"
+#include "core/calendar.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -49,10 +51,14 @@ int cli_serve_store(struct store *s, const struct cli_opts *o)
     struct http_config cfg = {.bind = o->bind, .port = o->port, .threads = o->threads};
     struct router *r = router_new();
     struct http_server *srv = NULL;
+    struct sweeper *sweep = NULL;
     struct gz_err err = {0};
     sigset_t set;
     int sig = 0, rc = 1;
 
+    app.cal = cli_load_calendar(s); /* sets the process zone: before any thread starts */
+    if (!app.cal)
+        return 1;
     block_signals(&set);
     app.login_fails = throttle_new(4096, GZ_LOGIN_FAILS_MAX, GZ_LOGIN_FAILS_WINDOW_S);
     if (!r || !app.login_fails || api_register(r)) {
@@ -66,6 +72,7 @@ int cli_serve_store(struct store *s, const struct cli_opts *o)
         fprintf(stderr, "gongzhi: %s\n", err.msg);
         goto out;
     }
+    sweep = sweeper_start(s, 60);
     printf("gongzhi %s serving http://%s:%d/ (database %s, schema %d)\n", GZ_VERSION, o->bind,
            http_server_port(srv), o->db, store_schema_version(s));
     fflush(stdout);
@@ -74,8 +81,10 @@ int cli_serve_store(struct store *s, const struct cli_opts *o)
     rc = 0;
 out:
     http_server_stop(srv);
+    sweeper_stop(sweep);
     router_free(r);
     throttle_free(app.login_fails);
+    cal_free(app.cal);
     return rc;
 }
 
@@ -158,7 +167,14 @@ int cmd_init(const struct cli_opts *o)
 
     if (!s)
         return code;
-    if (init_root(s, o->city, &err)) {
+    if (o->timezone) {
+        struct calendar *cal = cal_new(o->timezone, &err); /* checks the zone exists */
+        code = !cal || store_setting_set(s, "timezone", o->timezone, &err);
+        cal_free(cal);
+    }
+    if (code) {
+        fprintf(stderr, "gongzhi: init: %s\n", err.msg);
+    } else if (init_root(s, o->city, &err)) {
         fprintf(stderr, "gongzhi: init: %s%s%s\n", err.field, err.field[0] ? ": " : "", err.msg);
         code = 1;
     } else {
@@ -176,8 +192,10 @@ int cmd_import(const struct cli_opts *o)
     double t0 = time_mono();
     int code = 0;
 
-    if (o->argc != 2 || (strcmp(o->argv[0], "units") && strcmp(o->argv[0], "categories"))) {
-        fprintf(stderr, "usage: gongzhi import units FILE.geojson | categories FILE.csv|FILE.json\n");
+    if (o->argc != 2 || (strcmp(o->argv[0], "units") && strcmp(o->argv[0], "categories") &&
+                         strcmp(o->argv[0], "calendar"))) {
+        fprintf(stderr, "usage: gongzhi import units FILE.geojson | categories FILE.csv|FILE.json"
+                        " | calendar FILE.csv\n");
         return EXIT_USAGE;
     }
     s = cli_open_store(o, &code);

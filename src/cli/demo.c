@@ -87,6 +87,7 @@ static int import_demo_files(struct store *s, const char *data, struct gz_err *e
         {"units", "demo/boston.geojson"},
         {"units", "demo/zh-sample.geojson"},
         {"categories", "taxonomy/zh-default.csv"},
+        {"calendar", "calendar/us-boston-2015.csv"},
     };
     char path[1024];
     size_t count;
@@ -138,7 +139,9 @@ int cmd_demo(const struct cli_opts *o)
 
     if (!s)
         return code;
-    if (import_demo_files(s, o->data, &err) || demo_accounts_create(s, &err)) {
+    /* the demo city is Boston: its clock and its working days */
+    if (store_setting_set(s, "timezone", "America/New_York", &err) ||
+        import_demo_files(s, o->data, &err) || demo_accounts_create(s, &err)) {
         if (err.msg[0])
             fprintf(stderr, "gongzhi: demo: %s\n", err.msg);
         store_close(s);

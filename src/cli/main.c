@@ -24,12 +24,15 @@ static int cmd_help(const struct cli_opts *o);
 static int cmd_version(const struct cli_opts *o);
 
 static const struct command commands[] = {
-    {"init", cmd_init, "--db --city", "create or upgrade a database and its first admin account"},
+    {"init", cmd_init, "--db --city --timezone",
+     "create or upgrade a database and its first admin account"},
     {"serve", cmd_serve, "--db --bind --port --threads --sync-full", "serve the API over HTTP"},
     {"demo", cmd_demo, "--db --bind --port --threads --data --no-serve",
      "build the demo city (Boston + a Chinese sample) and serve it"},
     {"import", cmd_import, "--db",
-     "import units FILE.geojson | categories FILE.csv|FILE.json (gzip is fine)"},
+     "import units FILE.geojson | categories FILE.csv|FILE.json | calendar FILE.csv"},
+    {"verify", cmd_verify, "--db", "walk the audit chain; print ok N events or the first bad one"},
+    {"sweep", cmd_sweep, "--db", "give the reminders and supervision due now (GONGZHI_NOW)"},
     {"version", cmd_version, "", "print the version"},
     {"help", cmd_help, "", "this help"},
 };
@@ -47,10 +50,12 @@ static int cmd_help(const struct cli_opts *o)
            "  --port N       port (default 8080; 0 picks a free one)\n"
            "  --threads N    HTTP worker threads (default: number of cores)\n"
            "  --city NAME    name of the root unit that init creates (default City)\n"
+           "  --timezone TZ  init: the city's IANA time zone (default Asia/Shanghai)\n"
            "  --data DIR     demo data folder (default data)\n"
            "  --no-serve     demo: build the database and exit\n"
            "  --sync-full    fsync every commit (survives power loss, slower)\n"
-           "\nenvironment: GONGZHI_ADMIN_PASSWORD (init), GONGZHI_LOG=debug|info|warn|error\n"
+           "\nenvironment: GONGZHI_ADMIN_PASSWORD (init), GONGZHI_LOG=debug|info|warn|error,\n"
+           "  GONGZHI_NOW=epoch seconds (a fixed clock, for tests and replays)\n"
            "exit codes: 0 ok, 1 failure, 2 usage, 3 database newer than this binary\n");
     return 0;
 }
@@ -117,6 +122,8 @@ static int parse_flag(const struct command *c, int argc, char **argv, int *i, st
         o->bind = v;
     else if (strcmp(a, "--city") == 0)
         o->city = v;
+    else if (strcmp(a, "--timezone") == 0)
+        o->timezone = v;
     else if (strcmp(a, "--data") == 0)
         o->data = v;
     else if (strcmp(a, "--port") == 0)

@@ -172,6 +172,46 @@ struct calendar *cal_new(const char *tz, struct gz_err *err)
     return c;
 }
 
+struct calendar *cal_new_plain(void)
+{
+    struct calendar *c = calloc(1, sizeof(*c));
+    struct cal_hours h;
+
+    if (c && cal_hours_parse(CAL_DEFAULT_HOURS, &h, NULL) == 0)
+        cal_set_hours(c, &h);
+    return c;
+}
+
+/* The civil date of a day number (inverse of days_from_civil; Hinnant's algorithm). */
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    int64_t era, doe, yoe, doy, mp;
+
+    z += 719468;
+    era = floor_div(z, 146097);
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int cal_each_override(const struct calendar *c,
+                      int (*fn)(void *ctx, int year, int month, int day, enum cal_day_kind kind),
+                      void *ctx)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        int y, m, d, rc;
+        civil_from_days(c->days[i].day, &y, &m, &d);
+        rc = fn(ctx, y, m, d, (enum cal_day_kind)c->days[i].kind);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 void cal_free(struct calendar *c)
 {
     if (!c)

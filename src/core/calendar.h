@@ -37,6 +37,12 @@ struct cal_hours {
 /* A calendar in time zone `tz` (IANA name, e.g. "Asia/Shanghai"), default hours, no overrides. */
 struct calendar *cal_new(const char *tz, struct gz_err *err);
 void cal_free(struct calendar *c);
+/* A calendar that only collects day overrides (for parsing and storing): the zone is untouched. */
+struct calendar *cal_new_plain(void);
+/* Call fn for every override in date order; stops at fn's first nonzero return, returned. */
+int cal_each_override(const struct calendar *c,
+                      int (*fn)(void *ctx, int year, int month, int day, enum cal_day_kind kind),
+                      void *ctx);
 const char *cal_tz(const struct calendar *c);
 
 /* Parse "08:30-12:00,13:30-17:30" into hours. */

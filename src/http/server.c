@@ -121,7 +121,8 @@ void http_reply(struct http_req *r, int status, const char *content_type, char *
 
 void http_reply_json(struct http_req *r, int status, json_t *j)
 {
-    char *s = json_dumps(j, JSON_COMPACT);
+    /* 15 significant digits: 39.9 stays 39.9, coordinates keep sub-millimetre precision */
+    char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
 
     json_decref(j);
     if (!s) {

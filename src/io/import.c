@@ -422,13 +422,15 @@ int import_file(struct store *s, const char *what, const char *path, size_t *cou
     int rc;
 
     *count = 0;
-    if (strcmp(what, "units") && strcmp(what, "categories"))
-        return gz_fail(err, GZ_EINVAL, "what", "import units or categories, not %s", what);
+    if (strcmp(what, "units") && strcmp(what, "categories") && strcmp(what, "calendar"))
+        return gz_fail(err, GZ_EINVAL, "what", "import units, categories or calendar, not %s", what);
     rc = import_read_file(path, &text, &len, err);
     if (rc)
         return rc;
     if (strcmp(what, "units") == 0)
         rc = store_units(s, text, len, count, err);
+    else if (strcmp(what, "calendar") == 0)
+        rc = store_calendar_import(s, text, len, count, err);
     else
         rc = store_categories(s, path, text, len, count, err);
     free(text);

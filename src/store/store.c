@@ -27,8 +27,14 @@ void store_close(struct store *s)
         s->ops->close(s);
 }
 
-int store_schema_version(struct store *s) { return s->ops->schema_version(s); }
-int store_schema_latest(void) { return store_sqlite_latest(); }
+int store_schema_version(struct store *s)
+{
+    return s->ops->schema_version(s);
+}
+int store_schema_latest(void)
+{
+    return store_sqlite_latest();
+}
 
 int store_unit_create(struct store *s, struct unit *u, const char *pc, struct gz_err *err)
 {
@@ -84,8 +90,9 @@ int store_category_get(struct store *s, const char *code, struct category *out, 
     return s->ops->category_get(s, code, out, err);
 }
 
-int store_category_list(struct store *s, const char *prefix, int active, const struct store_page *pg,
-                        store_category_fn fn, void *ctx, struct gz_err *err)
+int store_category_list(struct store *s, const char *prefix, int active,
+                        const struct store_page *pg, store_category_fn fn, void *ctx,
+                        struct gz_err *err)
 {
     return s->ops->category_list(s, prefix, active, pg, fn, ctx, err);
 }
@@ -165,4 +172,72 @@ int store_principal_load(struct store *s, const char *hash, int64_t now, struct 
                          struct gz_err *err)
 {
     return s->ops->principal_load(s, hash, now, out, err);
+}
+
+int store_setting_get(struct store *s, const char *key, char *out, size_t size, struct gz_err *err)
+{
+    return s->ops->setting_get(s, key, out, size, err);
+}
+
+int store_setting_set(struct store *s, const char *key, const char *value, struct gz_err *err)
+{
+    return s->ops->setting_set(s, key, value, err);
+}
+
+int store_calendar_import(struct store *s, const char *csv, size_t len, size_t *count,
+                          struct gz_err *err)
+{
+    return s->ops->calendar_import(s, csv, len, count, err);
+}
+
+int store_calendar_load(struct store *s, struct calendar *cal, struct gz_err *err)
+{
+    return s->ops->calendar_load(s, cal, err);
+}
+
+int store_case_create(struct store *s, struct case_rec *c, const char *day, struct event *ev,
+                      const char *idem_key, int64_t idem_account, bool *replayed,
+                      struct gz_err *err)
+{
+    return s->ops->case_create(s, c, day, ev, idem_key, idem_account, replayed, err);
+}
+
+int store_case_get(struct store *s, const char *number, int64_t id, struct case_rec *out,
+                   struct gz_err *err)
+{
+    return s->ops->case_get(s, number, id, out, err);
+}
+
+int store_case_update(struct store *s, const char *number, const char *other_number,
+                      store_case_fn fn, void *ctx, struct case_rec *out, struct gz_err *err)
+{
+    return s->ops->case_update(s, number, other_number, fn, ctx, out, err);
+}
+
+int store_case_events(struct store *s, int64_t case_id, store_event_fn fn, void *ctx,
+                      struct gz_err *err)
+{
+    return s->ops->case_events(s, case_id, fn, ctx, err);
+}
+
+int store_events_walk(struct store *s, store_event_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->events_walk(s, fn, ctx, err);
+}
+
+int store_case_units(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
+                     struct gz_err *err)
+{
+    return s->ops->case_units(s, case_id, units, max, n, err);
+}
+
+int store_case_due(struct store *s, int64_t now, store_number_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->case_due(s, now, fn, ctx, err);
+}
+
+int store_case_list(struct store *s, const struct case_filter *f, const struct case_cursor *after,
+                    int limit, store_case_list_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->case_list(s, f, after, limit, fn, ctx, err);
 }

@@ -17,6 +17,9 @@
 #include <stdint.h>
 
 #include "core/account.h"
+#include "core/audit.h"
+#include "core/calendar.h"
+#include "core/case.h"
 #include "core/auth.h"
 #include "core/taxonomy.h"
 #include "core/unit.h"
@@ -137,5 +140,98 @@ int store_token_purge(struct store *s, int64_t now, struct gz_err *err);
  */
 int store_principal_load(struct store *s, const char *token_hash, int64_t now, struct principal *out,
                          struct gz_err *err) __attribute__((warn_unused_result));
+
+/* ---- settings (city configuration: time zone, working hours) ---- */
+/* GZ_ENOTFOUND when unset. */
+int store_setting_get(struct store *s, const char *key, char *out, size_t size, struct gz_err *err)
+    __attribute__((warn_unused_result));
+int store_setting_set(struct store *s, const char *key, const char *value, struct gz_err *err)
+    __attribute__((warn_unused_result));
+
+/* ---- calendar ---- */
+/* Replace the overrides of the years present in the CSV text ("date,kind,occasion"). */
+int store_calendar_import(struct store *s, const char *csv, size_t len, size_t *count,
+                          struct gz_err *err) __attribute__((warn_unused_result));
+/* Apply every stored override to cal. */
+int store_calendar_load(struct store *s, struct calendar *cal, struct gz_err *err)
+    __attribute__((warn_unused_result));
+
+/* ---- cases ---- */
+/*
+ * Intake: give the case the next number of local day `day` ("20261124"),
+ * insert it with event ev (sealed into the chain) in one transaction.
+ * With an idempotency key already used by the same account, nothing is
+ * written: *replayed is set and c->id names the first case.
+ */
+int store_case_create(struct store *s, struct case_rec *c, const char *day, struct event *ev,
+                      const char *idem_key, int64_t idem_account, bool *replayed,
+                      struct gz_err *err) __attribute__((warn_unused_result));
+/* By number, or by id when number is NULL. */
+int store_case_get(struct store *s, const char *number, int64_t id, struct case_rec *out,
+                   struct gz_err *err) __attribute__((warn_unused_result));
+
+/*
+ * A change decided on the freshest state: fn runs inside the writer's
+ * transaction on the case (and on `other`, the second case of a merge, when
+ * other_number is given), changes them and fills the event(s) to append;
+ * the store writes the rows and the events (ev; other_ev when its kind is
+ * set) or nothing. out receives the case as written.
+ */
+typedef int (*store_case_fn)(void *ctx, struct case_rec *c, struct case_rec *other,
+                             struct event *ev, struct event *other_ev, struct gz_err *err);
+int store_case_update(struct store *s, const char *number, const char *other_number,
+                      store_case_fn fn, void *ctx, struct case_rec *out, struct gz_err *err)
+    __attribute__((warn_unused_result));
+
+typedef int (*store_event_fn)(void *ctx, const struct event *e);
+/* The timeline of one case, oldest first. */
+int store_case_events(struct store *s, int64_t case_id, store_event_fn fn, void *ctx,
+                      struct gz_err *err) __attribute__((warn_unused_result));
+/* Every event in chain order (for verification). */
+int store_events_walk(struct store *s, store_event_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
+
+/* Units party to a case (lead first, then co-units). */
+int store_case_units(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
+                     struct gz_err *err) __attribute__((warn_unused_result));
+
+/* Numbers of open cases with an escalation due at `now` not yet given. */
+typedef int (*store_number_fn)(void *ctx, const char *number);
+int store_case_due(struct store *s, int64_t now, store_number_fn fn, void *ctx,
+                   struct gz_err *err) __attribute__((warn_unused_result));
+
+/* Case lists: see store_case_list in store_cases_query (filters, search, pages). */
+struct case_filter {
+    unsigned status_mask;      /* bit per enum case_status; 0 = any */
+    int64_t unit_id;           /* party to the case (lead or co); 0 = any */
+    bool subtree;              /* unit_id and every unit below it */
+    const char *category;      /* code prefix; NULL = any */
+    unsigned channel_mask;     /* bit per enum case_channel; 0 = any */
+    int64_t created_from, created_to;       /* [from, to); 0 = open */
+    int64_t dispatched_from, dispatched_to;
+    bool overdue;              /* open and past resolve_by (or respond_by before accepting) at now */
+    int64_t now;
+    bool bbox;                 /* lat/lon inside [south, north] x [west, east] */
+    double south, west, north, east;
+    const char *q;             /* full text over text and address; NULL = none */
+    bool sort_deadline;        /* by resolve_by (cases without one last), else by created_at */
+    bool descending;
+    /* visibility: when visible_units is non-NULL, only cases with a party in
+       one of these units or their subtrees */
+    const int64_t *visible_units;
+    size_t n_visible;
+};
+
+/* Keyset position: the sort key and id of the last case of the previous page. */
+struct case_cursor {
+    bool set;
+    int64_t key;
+    int64_t id;
+};
+
+typedef int (*store_case_list_fn)(void *ctx, const struct case_rec *c);
+int store_case_list(struct store *s, const struct case_filter *f, const struct case_cursor *after,
+                    int limit, store_case_list_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -44,6 +44,18 @@ static const struct store_ops sqlite_ops = {
     .token_delete = sqo_token_delete,
     .token_purge = sqo_token_purge,
     .principal_load = sqo_principal_load,
+    .setting_get = sqo_setting_get,
+    .setting_set = sqo_setting_set,
+    .calendar_import = sqo_calendar_import,
+    .calendar_load = sqo_calendar_load,
+    .case_create = sqo_case_create,
+    .case_get = sqo_case_get,
+    .case_update = sqo_case_update,
+    .case_events = sqo_case_events,
+    .events_walk = sqo_events_walk,
+    .case_units = sqo_case_units,
+    .case_due = sqo_case_due,
+    .case_list = sqo_case_list,
 };
 
 struct store *store_sqlite_open(const char *path, const struct store_options *opt,

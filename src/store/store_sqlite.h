@@ -37,5 +37,24 @@ int sqo_token_create(struct store *, const char *, int64_t, int64_t, struct gz_e
 int sqo_token_delete(struct store *, const char *, struct gz_err *);
 int sqo_token_purge(struct store *, int64_t, struct gz_err *);
 int sqo_principal_load(struct store *, const char *, int64_t, struct principal *, struct gz_err *);
+int sqo_setting_get(struct store *s, const char *key, char *out, size_t size, struct gz_err *err);
+int sqo_setting_set(struct store *s, const char *key, const char *value, struct gz_err *err);
+int sqo_calendar_import(struct store *s, const char *csv, size_t len, size_t *count,
+                        struct gz_err *err);
+int sqo_calendar_load(struct store *s, struct calendar *cal, struct gz_err *err);
+int sqo_case_create(struct store *s, struct case_rec *c, const char *day, struct event *ev,
+                    const char *idem_key, int64_t idem_account, bool *replayed, struct gz_err *err);
+int sqo_case_get(struct store *s, const char *number, int64_t id, struct case_rec *out,
+                 struct gz_err *err);
+int sqo_case_update(struct store *s, const char *number, const char *other_number, store_case_fn fn,
+                    void *ctx, struct case_rec *out, struct gz_err *err);
+int sqo_case_events(struct store *s, int64_t case_id, store_event_fn fn, void *ctx,
+                    struct gz_err *err);
+int sqo_events_walk(struct store *s, store_event_fn fn, void *ctx, struct gz_err *err);
+int sqo_case_units(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
+                   struct gz_err *err);
+int sqo_case_due(struct store *s, int64_t now, store_number_fn fn, void *ctx, struct gz_err *err);
+int sqo_case_list(struct store *s, const struct case_filter *f, const struct case_cursor *after,
+                  int limit, store_case_list_fn fn, void *ctx, struct gz_err *err);
 
 #endif

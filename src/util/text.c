@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "util/buf.h"
 #include "util/text.h"
 
 /* Length of the UTF-8 sequence at s (given n bytes left), 0 when malformed. */
@@ -120,4 +121,56 @@ bool text_parse_i64(const char *s, long long min, long long max, long long *out)
         return false;
     *out = v;
     return true;
+}
+
+/* Is the code point at s a letter or digit? ASCII by table, everything beyond counts. */
+static bool gram_char(const unsigned char *s)
+{
+    return s[0] >= 0x80 || isalnum(s[0]);
+}
+
+static size_t char_len(const unsigned char *s)
+{
+    return s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
+}
+
+static int add_lower(struct buf *out, const unsigned char *s, size_t n)
+{
+    char tmp[8];
+
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = (char)tolower(s[i]);
+    return buf_add(out, tmp, n);
+}
+
+int text_grams(const char *str, struct buf *out)
+{
+    const unsigned char *s = (const unsigned char *)str, *prev = NULL;
+    size_t prev_len = 0;
+    int rc = 0;
+
+    while (*s && !rc) {
+        size_t k = char_len(s);
+        if (!gram_char(s)) {
+            prev = NULL;
+            s += k;
+            continue;
+        }
+        /* the bigram with the previous character, then the character alone */
+        if (prev) {
+            rc = buf_add(out, " ", 1);
+            if (!rc)
+                rc = add_lower(out, prev, prev_len);
+            if (!rc)
+                rc = add_lower(out, s, k);
+        }
+        if (!rc)
+            rc = buf_add(out, " ", 1);
+        if (!rc)
+            rc = add_lower(out, s, k);
+        prev = s;
+        prev_len = k;
+        s += k;
+    }
+    return rc;
 }

@@ -21,4 +21,12 @@ bool text_is_phone(const char *s);
 /* Parse a whole decimal integer with range check; false on any junk. */
 bool text_parse_i64(const char *s, long long min, long long max, long long *out);
 
+struct buf;
+/*
+ * Every 1- and 2-character gram of the letters and digits in s (valid UTF-8),
+ * space-separated, ASCII letters lower-cased; runs of other characters split
+ * words, so no gram spans them. Feeds the index for 1-2 character searches.
+ */
+int text_grams(const char *s, struct buf *out) __attribute__((warn_unused_result));
+
 #endif

@@ -14,10 +14,14 @@ Suite *suite_core_taxonomy(void);
 Suite *suite_core_account(void);
 Suite *suite_core_throttle(void);
 Suite *suite_core_calendar(void);
+Suite *suite_core_audit(void);
+Suite *suite_core_workflow(void);
 Suite *suite_http_router(void);
 Suite *suite_store_migrate(void);
 Suite *suite_store_org(void);
 Suite *suite_store_auth(void);
+Suite *suite_store_cases(void);
+Suite *suite_store_case_query(void);
 Suite *suite_io_import(void);
 
 /* A fresh temporary directory for this test (removed by the OS later); path[256]. */

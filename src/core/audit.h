@@ -1,0 +1,45 @@
+/*
+ * audit.h - the event timeline and its hash chain (DESIGN §8). Every event
+ * stores the hash of the one before it and its own:
+ *   hash = SHA-256(prev_hash ‖ canonical JSON of the event)
+ * where the canonical JSON has sorted keys, no spaces, and holds id,
+ * case_id, kind, actor_account_id, actor_unit_id, at, visibility and body.
+ * Changing or removing any stored event breaks the chain at that event.
+ */
+#ifndef GZ_AUDIT_H
+#define GZ_AUDIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define AUDIT_HASH_HEX 64
+#define AUDIT_KIND_MAX 32
+
+struct event {
+    int64_t id;
+    int64_t case_id;          /* 0 for events about no case */
+    char kind[AUDIT_KIND_MAX];
+    int64_t actor_account_id; /* 0 = the platform itself (sweeper, automatic routing) */
+    int64_t actor_unit_id;
+    int64_t at;
+    bool internal;            /* internal events never reach public views */
+    char *body;               /* compact JSON object text, heap */
+    char prev_hash[AUDIT_HASH_HEX + 1];
+    char hash[AUDIT_HASH_HEX + 1];
+};
+
+/* The hash before the first event. */
+extern const char audit_genesis[AUDIT_HASH_HEX + 1];
+
+void event_init(struct event *e);
+void event_release(struct event *e);
+
+/*
+ * Compute e->hash from e->prev_hash and the other fields. Fails (GZ_EINVAL)
+ * when the body is not a JSON object.
+ */
+int audit_seal(struct event *e) __attribute__((warn_unused_result));
+/* True when e->hash matches its content and prev_hash. */
+bool audit_check(const struct event *e);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * sla.c - deadlines and escalations (see sla.h). The clock starts at
+ * dispatch, as in the 数字城管 standard; an urgent case resolves within the
+ * urgent limit and must be responded to no later than that either.
+ */
+#include "gz.h"
+
+#include "core/sla.h"
+
+void sla_defaults(struct sla_limits *l)
+{
+    l->respond = (struct tlimit){1, LIMIT_WORKDAYS};
+    l->resolve = (struct tlimit){7, LIMIT_WORKDAYS};
+    l->urgent = (struct tlimit){2, LIMIT_HOURS};
+}
+
+static void fill(struct tlimit *dst, const struct tlimit *src)
+{
+    if (dst->amount <= 0 && src->amount > 0)
+        *dst = *src;
+}
+
+void sla_inherit(struct sla_limits *l, const struct category *c)
+{
+    fill(&l->respond, &c->respond);
+    fill(&l->resolve, &c->resolve);
+    fill(&l->urgent, &c->urgent);
+}
+
+static int64_t earlier(int64_t a, int64_t b)
+{
+    return a < b ? a : b;
+}
+
+void sla_start(struct case_rec *c, const struct sla_limits *l, const struct calendar *cal,
+               int64_t now)
+{
+    const struct tlimit *resolve = c->priority == PRIORITY_URGENT ? &l->urgent : &l->resolve;
+
+    c->dispatched_at = now;
+    c->respond_by = cal_deadline(cal, now, &l->respond, 1000);
+    c->remind_respond_at = cal_deadline(cal, now, &l->respond, SLA_REMIND_PERMILLE);
+    c->resolve_by = cal_deadline(cal, now, resolve, 1000);
+    c->remind_resolve_at = cal_deadline(cal, now, resolve, SLA_REMIND_PERMILLE);
+    if (c->priority == PRIORITY_URGENT) {
+        c->respond_by = earlier(c->respond_by, c->resolve_by);
+        c->remind_respond_at = earlier(c->remind_respond_at, c->remind_resolve_at);
+    }
+    c->escalated = 0;
+}
+
+void sla_extend(struct case_rec *c, const struct tlimit *ext, const struct calendar *cal)
+{
+    int64_t from = c->resolve_by;
+
+    c->resolve_by = cal_deadline(cal, from, ext, 1000);
+    c->remind_resolve_at = cal_deadline(cal, from, ext, SLA_REMIND_PERMILLE);
+    c->escalated &= ~(ESC_REMIND_RESOLVE | ESC_SUPERVISE_RESOLVE);
+}
+
+static bool due(int64_t at, int64_t now, int escalated, int bit)
+{
+    return at && at <= now && !(escalated & bit);
+}
+
+enum sla_escalation sla_due(const struct case_rec *c, int64_t now)
+{
+    bool waiting = c->status == CASE_DISPATCHED || c->status == CASE_ACCEPTED ||
+                   c->status == CASE_RETURNED;
+
+    if (!waiting)
+        return SLA_NONE;
+    /* supervision first: after downtime it stands for the reminder it overtook (see sla_bit) */
+    if (!c->accepted_at && due(c->respond_by, now, c->escalated, ESC_SUPERVISE_RESPOND))
+        return SLA_SUPERVISE_RESPOND;
+    if (!c->accepted_at && due(c->remind_respond_at, now, c->escalated, ESC_REMIND_RESPOND))
+        return SLA_REMIND_RESPOND;
+    if (due(c->resolve_by, now, c->escalated, ESC_SUPERVISE_RESOLVE))
+        return SLA_SUPERVISE_RESOLVE;
+    if (due(c->remind_resolve_at, now, c->escalated, ESC_REMIND_RESOLVE))
+        return SLA_REMIND_RESOLVE;
+    return SLA_NONE;
+}
+
+int sla_bit(enum sla_escalation e)
+{
+    static const int bits[] = {0, ESC_REMIND_RESPOND, ESC_SUPERVISE_RESPOND | ESC_REMIND_RESPOND,
+                               ESC_REMIND_RESOLVE, ESC_SUPERVISE_RESOLVE | ESC_REMIND_RESOLVE};
+
+    return bits[e];
+}
+
+const char *sla_kind(enum sla_escalation e)
+{
+    return e == SLA_REMIND_RESPOND || e == SLA_REMIND_RESOLVE ? "remind" : "supervise";
+}
+
+const char *sla_deadline_name(enum sla_escalation e)
+{
+    return e == SLA_REMIND_RESPOND || e == SLA_SUPERVISE_RESPOND ? "respond" : "resolve";
+}

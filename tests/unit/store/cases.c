@@ -1,0 +1,185 @@
+/*
+ * Tests of src/store/store_sqlite_cases.c: numbering per day, idempotent
+ * intake, changes decided inside the transaction, the chained timeline,
+ * what the sweeper is told, and the append-only events table.
+ */
+#include "gz.h"
+
+#include <sqlite3.h>
+
+#include "core/workflow.h"
+#include "jobs/sweeper.h"
+#include "store/store.h"
+#include "t.h"
+
+static struct store *fresh(char *path, size_t size)
+{
+    char dir[256];
+    struct gz_err err = {0};
+    struct store *s;
+    struct unit u;
+
+    t_tmpdir(dir, sizeof(dir));
+    snprintf(path, size, "%s/t.db", dir);
+    s = store_open(path, NULL, &err);
+    ck_assert_ptr_nonnull(s);
+    unit_init(&u);
+    snprintf(u.code, sizeof(u.code), "city");
+    snprintf(u.name, sizeof(u.name), "City");
+    u.kind = UNIT_CITY;
+    ck_assert_int_eq(store_unit_create(s, &u, NULL, &err), 0);
+    return s;
+}
+
+static int64_t intake(struct store *s, const char *day, const char *text, const char *key,
+                      char *number, bool *replayed)
+{
+    struct case_rec c;
+    struct event ev;
+    struct gz_err err = {0};
+    int64_t id;
+
+    case_init(&c);
+    event_init(&ev);
+    c.text = strdup(text);
+    c.created_at = 1774936800;
+    snprintf(ev.kind, sizeof(ev.kind), "created");
+    ev.body = strdup("{}");
+    ck_assert_int_eq(store_case_create(s, &c, day, &ev, key, 1, replayed, &err), 0);
+    id = c.id;
+    if (number)
+        snprintf(number, CASE_NUMBER_LEN + 1, "%s", c.number);
+    case_release(&c);
+    event_release(&ev);
+    return id;
+}
+
+START_TEST(numbers_and_idempotency)
+{
+    char path[300], n1[16], n2[16], n3[16];
+    struct store *s = fresh(path, sizeof(path));
+    bool replayed;
+    int64_t a = intake(s, "20260331", "一", NULL, n1, &replayed);
+
+    intake(s, "20260331", "二", NULL, n2, &replayed);
+    intake(s, "20260401", "三", NULL, n3, &replayed);
+    ck_assert_str_eq(n1, "20260331-000001");
+    ck_assert_str_eq(n2, "20260331-000002");
+    ck_assert_str_eq(n3, "20260401-000001");
+    ck_assert(!replayed);
+    ck_assert_int_eq(intake(s, "20260331", "四", "key-1", NULL, &replayed),
+                     intake(s, "20260331", "四", "key-1", NULL, &replayed));
+    ck_assert(replayed);
+    ck_assert_int_ne(a, 0);
+    store_close(s);
+}
+END_TEST
+
+struct count {
+    int n;
+    char kinds[256];
+};
+
+static int add_kind(void *ctx, const struct event *e)
+{
+    struct count *c = ctx;
+    size_t len = strlen(c->kinds);
+
+    c->n++;
+    snprintf(c->kinds + len, sizeof(c->kinds) - len, "%s%s", len ? "," : "", e->kind);
+    return 0;
+}
+
+static int dispatch_fn(void *ctx, struct case_rec *c, struct case_rec *other, struct event *ev,
+                       struct event *oev, struct gz_err *err)
+{
+    return wf_apply(c, other, ctx, ev, oev, err);
+}
+
+START_TEST(update_writes_row_event_and_units)
+{
+    char path[300], number[16];
+    struct store *s = fresh(path, sizeof(path));
+    struct gz_err err = {0};
+    struct calendar *cal = cal_new("Asia/Shanghai", &err);
+    struct sla_limits l;
+    struct case_rec out, got;
+    struct count cnt = {0, ""};
+    int64_t units[4];
+    size_t n;
+    bool replayed;
+    int64_t id = intake(s, "20260331", "路灯不亮", NULL, number, &replayed);
+    struct wf_input in = {.action = ACT_DISPATCH, .unit_id = 1, .cal = cal, .limits = &l,
+                          .now = 1774936800};
+
+    sla_defaults(&l);
+    ck_assert_int_eq(store_case_update(s, number, NULL, dispatch_fn, &in, &out, &err), 0);
+    ck_assert_int_eq(out.status, CASE_DISPATCHED);
+    case_release(&out);
+    /* the same action again is refused inside the transaction and changes nothing */
+    ck_assert_int_eq(store_case_update(s, number, NULL, dispatch_fn, &in, &out, &err), GZ_ECONFLICT);
+    ck_assert_int_eq(store_case_get(s, number, 0, &got, &err), 0);
+    ck_assert_int_eq(got.status, CASE_DISPATCHED);
+    ck_assert_int_eq(got.lead_unit_id, 1);
+    ck_assert_int_gt(got.resolve_by, got.dispatched_at);
+    case_release(&got);
+    ck_assert_int_eq(store_case_units(s, id, units, 4, &n, &err), 0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(store_case_events(s, id, add_kind, &cnt, &err), 0);
+    ck_assert_str_eq(cnt.kinds, "created,dispatch");
+    /* the sweeper: nothing at dispatch time, the respond reminder later, never twice */
+    int given = 0;
+    ck_assert_int_eq(sweeper_run(s, 1774936800, &given, &err), 0);
+    ck_assert_int_eq(given, 0);
+    ck_assert_int_eq(sweeper_run(s, 1774936800 + 40 * 86400, &given, &err), 0);
+    ck_assert_int_eq(given, 2); /* both supervisions (each standing for its reminder) */
+    ck_assert_int_eq(sweeper_run(s, 1774936800 + 40 * 86400, &given, &err), 0);
+    ck_assert_int_eq(given, 0);
+    cal_free(cal);
+    store_close(s);
+}
+END_TEST
+
+static int check_chain(void *ctx, const struct event *e)
+{
+    int *bad = ctx;
+
+    if (!audit_check(e))
+        *bad = (int)e->id;
+    return 0;
+}
+
+START_TEST(events_chain_and_are_append_only)
+{
+    char path[300];
+    struct store *s = fresh(path, sizeof(path));
+    struct gz_err err = {0};
+    sqlite3 *db;
+    bool replayed;
+    int bad = 0;
+
+    for (int i = 0; i < 5; i++)
+        intake(s, "20260331", "噪音扰民", NULL, NULL, &replayed);
+    ck_assert_int_eq(store_events_walk(s, check_chain, &bad, &err), 0);
+    ck_assert_int_eq(bad, 0);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(db, "UPDATE events SET at = at + 1 WHERE id = 3", 0, 0, 0),
+                     SQLITE_OK);
+    ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM events WHERE id = 3", 0, 0, 0), SQLITE_OK);
+    sqlite3_close(db);
+    store_close(s);
+}
+END_TEST
+
+Suite *suite_store_cases(void)
+{
+    Suite *s = suite_create("store/cases");
+    TCase *tc = tcase_create("cases");
+
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, numbers_and_idempotency);
+    tcase_add_test(tc, update_writes_row_event_and_units);
+    tcase_add_test(tc, events_chain_and_are_append_only);
+    suite_add_tcase(s, tc);
+    return s;
+}
