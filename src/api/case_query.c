@@ -27,7 +27,6 @@
 #include "util/text.h"
 #include "util/timeutil.h"
 
-#define Q_MAX_CHARS 200    /* a search query */
 #define LIST_PARAM_MAX 256 /* a comma-separated parameter, bytes */
 
 static int bad(struct http_req *r, const char *param, const char *msg)
@@ -252,8 +251,8 @@ static int query_text(struct http_req *r, const char **q)
         return 0;
     if (!text_utf8_valid(v, strlen(v)))
         return bad(r, "q", "q is not valid UTF-8");
-    if (text_utf8_len(v) > Q_MAX_CHARS) {
-        http_reply_error(r, 400, "bad_request", "q", "q is longer than %d characters", Q_MAX_CHARS);
+    if (text_utf8_len(v) > GZ_MAX_QUERY_CHARS) {
+        http_reply_error(r, 400, "bad_request", "q", "q is longer than %d characters", GZ_MAX_QUERY_CHARS);
         return -1;
     }
     *q = v; /* white space only: the store ignores it */

@@ -20,6 +20,7 @@ struct cli_opts {
     int threads;
     const char *city;
     const char *timezone;
+    const char *working_hours;
     const char *data;
     bool no_serve;
     bool sync_full;

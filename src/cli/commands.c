@@ -172,6 +172,11 @@ int cmd_init(const struct cli_opts *o)
         code = !cal || store_setting_set(s, "timezone", o->timezone, &err);
         cal_free(cal);
     }
+    if (!code && o->working_hours) {
+        struct cal_hours h;
+        code = cal_hours_parse(o->working_hours, &h, &err) ||
+               store_setting_set(s, "working_hours", o->working_hours, &err);
+    }
     if (code) {
         fprintf(stderr, "gongzhi: init: %s\n", err.msg);
     } else if (init_root(s, o->city, &err)) {

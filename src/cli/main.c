@@ -24,7 +24,7 @@ static int cmd_help(const struct cli_opts *o);
 static int cmd_version(const struct cli_opts *o);
 
 static const struct command commands[] = {
-    {"init", cmd_init, "--db --city --timezone",
+    {"init", cmd_init, "--db --city --timezone --working-hours",
      "create or upgrade a database and its first admin account"},
     {"serve", cmd_serve, "--db --bind --port --threads --sync-full", "serve the API over HTTP"},
     {"demo", cmd_demo, "--db --bind --port --threads --data --no-serve",
@@ -51,6 +51,7 @@ static int cmd_help(const struct cli_opts *o)
            "  --threads N    HTTP worker threads (default: number of cores)\n"
            "  --city NAME    name of the root unit that init creates (default City)\n"
            "  --timezone TZ  init: the city's IANA time zone (default Asia/Shanghai)\n"
+           "  --working-hours H  init: e.g. 08:30-12:00,13:30-17:30 (the default)\n"
            "  --data DIR     demo data folder (default data)\n"
            "  --no-serve     demo: build the database and exit\n"
            "  --sync-full    fsync every commit (survives power loss, slower)\n"
@@ -124,6 +125,8 @@ static int parse_flag(const struct command *c, int argc, char **argv, int *i, st
         o->city = v;
     else if (strcmp(a, "--timezone") == 0)
         o->timezone = v;
+    else if (strcmp(a, "--working-hours") == 0)
+        o->working_hours = v;
     else if (strcmp(a, "--data") == 0)
         o->data = v;
     else if (strcmp(a, "--port") == 0)

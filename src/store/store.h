@@ -209,7 +209,8 @@ struct case_filter {
     unsigned channel_mask;     /* bit per enum case_channel; 0 = any */
     int64_t created_from, created_to;       /* [from, to); 0 = open */
     int64_t dispatched_from, dispatched_to;
-    bool overdue;              /* open and past resolve_by (or respond_by before accepting) at now */
+    bool overdue;              /* with the unit (dispatched, accepted, returned) and past resolve_by,
+                                  or past respond_by before accepting, at now */
     int64_t now;
     bool bbox;                 /* lat/lon inside [south, north] x [west, east] */
     double south, west, north, east;

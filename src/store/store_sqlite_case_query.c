@@ -343,10 +343,11 @@ static void add_overdue(struct qb *q, const struct case_filter *f)
 {
     if (!f->overdue)
         return;
-    qb_sql(q, " AND c.status IN ('dispatched', 'accepted', 'returned', 'resolved')"
-              " AND ((c.resolve_by IS NOT NULL AND c.resolve_by <= ");
+    /* as the case view's flag: still with the unit, and past a deadline it has not met */
+    qb_sql(q, " AND c.status IN ('dispatched', 'accepted', 'returned')"
+              " AND ((c.resolve_by IS NOT NULL AND c.resolve_by < ");
     qb_i64(q, f->now);
-    qb_sql(q, ") OR (c.accepted_at IS NULL AND c.respond_by IS NOT NULL AND c.respond_by <= ");
+    qb_sql(q, ") OR (c.accepted_at IS NULL AND c.respond_by IS NOT NULL AND c.respond_by < ");
     qb_i64(q, f->now);
     qb_sql(q, "))");
 }

@@ -326,6 +326,9 @@ static void bind_case_new(sqlite3_stmt *st, const struct case_rec *cr)
     bind_opt(st, 11, cr->intake_account_id);
     sqlite3_bind_int64(st, 12, cr->created_at);
     sq_bind_text(st, 13, case_status_name(cr->status));
+    sq_bind_text_or_null(st, 14, cr->category);
+    sq_bind_text(st, 15, cr->category[0] ? (cr->category_by_operator ? "operator" : "auto") : NULL);
+    sq_bind_text(st, 16, cr->priority == PRIORITY_URGENT ? "urgent" : "normal");
 }
 
 static int index_text(struct sqconn *c, const struct case_rec *cr, struct gz_err *err)
@@ -364,7 +367,8 @@ static int case_insert(struct sqconn *c, struct case_rec *cr, struct gz_err *err
     static const char sql[] =
         "INSERT INTO cases(number, channel, external_id, text, address, lat, lon,"
         " reporter_account_id, reporter_name, reporter_phone, intake_account_id, created_at,"
-        " status) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+        " status, category_code, category_source, priority)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
     sqlite3_stmt *st = sq_stmt(c, sql, err);
     int rc;
 

@@ -25,6 +25,7 @@
 #define GZ_LOGIN_FAILS_MAX 5             /* failed logins per login before 429 */
 #define GZ_LOGIN_FAILS_WINDOW_S 300
 #define GZ_CATEGORY_DEPTH 4              /* 2 digits per level */
+#define GZ_MAX_QUERY_CHARS 200          /* a full-text search query */
 #define CAL_MAX_OVERRIDES 100000         /* calendar days overridden */
 
 #endif

@@ -44,7 +44,9 @@ CREATE TABLE cases (
 CREATE INDEX cases_created ON cases(created_at, id);
 CREATE INDEX cases_status ON cases(status, created_at);
 CREATE INDEX cases_lead ON cases(lead_unit_id, status);
-CREATE INDEX cases_resolve_by ON cases(resolve_by, id) WHERE resolve_by IS NOT NULL;
+-- sort by deadline (cases without one last): the expression must match the query's
+CREATE INDEX cases_deadline ON cases(coalesce(resolve_by, 9223372036854775807), id);
+CREATE INDEX cases_dispatched ON cases(dispatched_at) WHERE dispatched_at IS NOT NULL;
 CREATE INDEX cases_category ON cases(category_code, created_at, status);
 -- what the sweeper looks at: open cases with a reminder or deadline still to come
 CREATE INDEX cases_sweep ON cases(remind_respond_at, remind_resolve_at)
