@@ -383,6 +383,7 @@ static void list_cases(struct http_req *r, void *arg)
         return;
     f.visible_units = units;
     f.n_visible = n;
+    f.viewer_account_id = p.account_id;
     l = (struct list_ctx){app, &p, json_array(), f.sort_deadline, 0, 0};
     if (store_case_list(app->store, &f, &cur, limit, add_case, &l, &err)) {
         json_decref(l.items);

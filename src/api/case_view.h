@@ -17,14 +17,14 @@
 json_t *view_case_summary(const struct case_rec *c, bool full_pii);
 /* The full form, with the actions `allowed` (bit per enum case_action) for this caller. */
 json_t *view_case(const struct case_rec *c, bool full_pii, unsigned allowed);
-/* One timeline entry. */
-json_t *view_event(const struct event *e);
+/* One timeline entry; internal notes only when `internal` (members of units). */
+json_t *view_event(const struct event *e, bool internal);
 
 /*
  * Which cases p may see: 0 with *units = NULL for every case (operators,
  * dispatchers, supervisors and admins of a root unit); 0 with a list
- * (http_alloc'd) of units whose subtrees p's cases must touch; nonzero after
- * answering 403 when p may see no cases.
+ * (http_alloc'd, possibly empty) of units whose subtrees p's cases must touch
+ * — besides the cases p reported or took in; nonzero after answering an error.
  */
 int api_case_visibility(struct http_req *r, struct app *app, const struct principal *p,
                         int64_t **units, size_t *n);

@@ -292,15 +292,62 @@ static int visible_case(struct http_req *r, struct app *app, const struct princi
     return 0;
 }
 
+struct pii_read {
+    int64_t account_id;
+};
+
+static int pii_fn(void *ctx, struct case_rec *c, struct case_rec *other, struct event *ev,
+                  struct event *other_ev, struct gz_err *err)
+{
+    struct pii_read *x = ctx;
+    json_t *fields = json_array();
+
+    (void)other, (void)other_ev, (void)err;
+    if (c->reporter_name[0])
+        json_array_append_new(fields, json_string("reporter_name"));
+    if (c->reporter_phone[0])
+        json_array_append_new(fields, json_string("reporter_phone"));
+    snprintf(ev->kind, sizeof(ev->kind), "pii_read");
+    ev->actor_account_id = x->account_id;
+    ev->at = time_now();
+    ev->internal = true;
+    ev->body = dump_body(json_pack("{s:o}", "fields", fields));
+    return 0;
+}
+
+/*
+ * DESIGN §8: every read of a reporter's personal data, by anyone but the
+ * operator who took the call or the reporter, is itself on the record.
+ */
+static int record_pii_read(struct app *app, const struct principal *p, struct case_rec *c,
+                           struct gz_err *err)
+{
+    struct pii_read x = {p->account_id};
+    struct case_rec out;
+
+    if ((!c->reporter_name[0] && !c->reporter_phone[0]) || c->intake_account_id == p->account_id ||
+        c->reporter_account_id == p->account_id || !api_case_full_pii(app, p, c))
+        return 0;
+    case_init(&out);
+    if (store_case_update(app->store, c->number, NULL, pii_fn, &x, &out, err))
+        return err->code;
+    case_release(&out);
+    return 0;
+}
+
 static void get_case(struct http_req *r, void *arg)
 {
     struct app *app = arg;
     struct principal p;
     struct case_rec c;
+    struct gz_err err = {0};
 
     if (api_principal(r, app, &p) || visible_case(r, app, &p, &c))
         return;
-    reply_case(r, app, &p, 200, &c);
+    if (record_pii_read(app, &p, &c, &err))
+        api_fail(r, &err);
+    else
+        reply_case(r, app, &p, 200, &c);
     case_release(&c);
 }
 
@@ -314,7 +361,7 @@ static int add_event(void *arg, const struct event *e)
     struct events_ctx *x = arg;
 
     if (!e->internal || x->internal)
-        json_array_append_new(x->items, view_event(e));
+        json_array_append_new(x->items, view_event(e, x->internal));
     return 0;
 }
 
@@ -378,6 +425,11 @@ static int64_t unit_ref(struct app *app, const json_t *v, const char *field, str
         return gz_fail(err, GZ_EINVAL, field, "%s must be a unit id or code", field), 0;
     if (rc)
         return gz_fail(err, GZ_EINVAL, field, "no such unit"), 0;
+    if (!u.active) {
+        gz_fail(err, GZ_EINVAL, field, "unit %s is inactive", u.code);
+        unit_release(&u);
+        return 0;
+    }
     id = u.id;
     unit_release(&u);
     return id;
@@ -559,6 +611,14 @@ static void post_action(struct http_req *r, void *arg)
         goto out_body;
     if (parse_action(app, body, &c, &a, &err))
         goto fail;
+    /* the reporter may add to their own case, in public, without any role */
+    if (a.in.action == ACT_COMMENT && c.reporter_account_id == p.account_id && !p.n) {
+        a.in.internal = false;
+        free(a.note);
+        a.note = NULL;
+        a.in.note = NULL;
+        goto apply;
+    }
     /* the wrong role is a 403; the right role in the wrong state a 409; then the unit */
     if (!role_unit(&p, wf_roles(a.in.action))) {
         http_reply_error(r, 403, "forbidden", "action", "your roles do not allow you to %s cases",
@@ -576,6 +636,7 @@ static void post_action(struct http_req *r, void *arg)
                          wf_action_name(a.in.action));
         goto out;
     }
+apply:
     kb_default(app, &c, &a);
     a.check_lead = wf_scope(a.in.action) == WF_SCOPE_LEAD;
     a.lead_seen = c.lead_unit_id;

@@ -67,6 +67,18 @@ static int check_event(void *ctx, const struct event *e)
     return 0;
 }
 
+/* The newest events were cut off when the walk ends before the recorded head. */
+static int check_head(struct store *s, const struct walk *w)
+{
+    char head[AUDIT_HASH_HEX + 32], want[AUDIT_HASH_HEX + 32];
+    struct gz_err err = {0};
+
+    if (store_setting_get(s, "audit_head", head, sizeof(head), &err))
+        return w->n > 0 && err.code != GZ_ENOTFOUND ? -1 : (w->n > 0);
+    snprintf(want, sizeof(want), "%lld %s", w->n, w->prev);
+    return strcmp(head, want) != 0;
+}
+
 int cmd_verify(const struct cli_opts *o)
 {
     struct walk w = {0, "", 1, 0, NULL};
@@ -82,6 +94,10 @@ int cmd_verify(const struct cli_opts *o)
         code = 1;
     } else if (w.why) {
         printf("bad event %lld: %s (%lld events before it verified)\n", (long long)w.bad, w.why, w.n);
+        code = 1;
+    } else if (check_head(s, &w)) {
+        printf("bad event %lld: the chain ends before its recorded head (%lld events verified)\n",
+               (long long)w.expect_id, w.n);
         code = 1;
     } else {
         printf("ok %lld events\n", w.n);

@@ -103,7 +103,7 @@ int case_validate_intake(const struct case_rec *c, struct gz_err *err)
 {
     size_t n = c->text ? strlen(c->text) : 0;
 
-    if (!n)
+    if (!n || strspn(c->text, " \t\r\n") == n)
         return gz_fail(err, GZ_EINVAL, "text", "text is required");
     if (!text_utf8_valid(c->text, n))
         return gz_fail(err, GZ_EINVAL, "text", "text is not valid UTF-8");

@@ -70,6 +70,7 @@ struct case_rec {
     enum case_priority priority;
     enum case_status status;
     enum case_status parked_from;
+    int64_t parked_at;
     int64_t lead_unit_id;
     size_t n_co;
     int64_t co_units[CASE_MAX_CO];

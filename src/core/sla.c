@@ -49,6 +49,15 @@ void sla_start(struct case_rec *c, const struct sla_limits *l, const struct cale
     c->escalated = 0;
 }
 
+void sla_shift(struct case_rec *c, int64_t seconds)
+{
+    int64_t *at[] = {&c->respond_by, &c->resolve_by, &c->remind_respond_at, &c->remind_resolve_at};
+
+    for (size_t i = 0; i < GZ_ARRAY_LEN(at); i++)
+        if (*at[i])
+            *at[i] += seconds;
+}
+
 void sla_extend(struct case_rec *c, const struct tlimit *ext, const struct calendar *cal)
 {
     int64_t from = c->resolve_by;
@@ -65,8 +74,8 @@ static bool due(int64_t at, int64_t now, int escalated, int bit)
 
 enum sla_escalation sla_due(const struct case_rec *c, int64_t now)
 {
-    bool waiting = c->status == CASE_DISPATCHED || c->status == CASE_ACCEPTED ||
-                   c->status == CASE_RETURNED;
+    /* a returned case waits on the dispatcher, not on the unit that said "not ours" */
+    bool waiting = c->status == CASE_DISPATCHED || c->status == CASE_ACCEPTED;
 
     if (!waiting)
         return SLA_NONE;

@@ -28,6 +28,8 @@ void sla_inherit(struct sla_limits *l, const struct category *c);
 /* The clock starts: set dispatched_at, respond_by, resolve_by and reminders; clear escalations. */
 void sla_start(struct case_rec *c, const struct sla_limits *l, const struct calendar *cal,
                int64_t now);
+/* Move every deadline and reminder by `seconds` (time a case spent parked). */
+void sla_shift(struct case_rec *c, int64_t seconds);
 /* An approved extension moves resolve_by (and its reminder) once by `ext`. */
 void sla_extend(struct case_rec *c, const struct tlimit *ext, const struct calendar *cal);
 

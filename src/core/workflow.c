@@ -109,7 +109,7 @@ unsigned wf_allowed(const struct case_rec *c)
 
 static int need_text(const char *field, const char *s, struct gz_err *err)
 {
-    if (!s || !*s)
+    if (!s || strspn(s, " \t\r\n") == strlen(s))
         return gz_fail(err, GZ_EINVAL, field, "%s is required", field);
     if (!text_utf8_valid(s, strlen(s)))
         return gz_fail(err, GZ_EINVAL, field, "%s is not valid UTF-8", field);
@@ -168,6 +168,17 @@ static int do_dispatch(struct case_rec *c, const struct wf_input *in, json_t **b
     for (size_t i = 0; i < in->n_co; i++)
         if (in->co_units[i] == in->unit_id)
             return gz_fail(err, GZ_EINVAL, "co_units", "the lead unit cannot also be a co-unit");
+    if (in->action == ACT_REDISPATCH && in->unit_id == c->lead_unit_id &&
+        c->status != CASE_RETURNED)
+        return gz_fail(err, GZ_EINVAL, "unit", "the case is already with this unit");
+    for (size_t i = 0; i < in->n_co; i++)
+        for (size_t k = 0; k < i; k++)
+            if (in->co_units[i] == in->co_units[k])
+                return gz_fail(err, GZ_EINVAL, "co_units", "a co-unit is named twice");
+    if (in->unit_id != c->lead_unit_id) {
+        c->extension = EXT_NONE;
+        c->extension_limit.amount = 0;
+    }
     if (in->category[0] && strcmp(in->category, c->category) != 0) {
         snprintf(c->category, sizeof(c->category), "%s", in->category);
         c->category_by_operator = true;
@@ -331,6 +342,7 @@ static int do_park(struct case_rec *c, const struct wf_input *in, json_t **body,
         return rc;
     c->parked_from = c->status;
     c->status = CASE_PARKED;
+    c->parked_at = in->now;
     *body = json_pack("{s:s, s:s}", "reason", in->reason, "from", case_status_name(c->parked_from));
     return 0;
 }
@@ -338,8 +350,13 @@ static int do_park(struct case_rec *c, const struct wf_input *in, json_t **body,
 static int do_unpark(struct case_rec *c, const struct wf_input *in, json_t **body,
                      struct gz_err *err)
 {
-    (void)in, (void)err;
+    int64_t held = in->now > c->parked_at ? in->now - c->parked_at : 0;
+
+    (void)err;
+    /* the clock stood still while parked: every deadline moves by the time held */
+    sla_shift(c, held);
     c->status = c->parked_from;
+    c->parked_at = 0;
     *body = json_pack("{s:s}", "to", case_status_name(c->status));
     return 0;
 }

@@ -7,6 +7,7 @@
 #define GZ_SQ_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <sqlite3.h>
 
 #include "store/store_impl.h"
@@ -14,10 +15,22 @@
 #define SQ_CACHE 64       /* prepared statements kept per connection */
 #define SQ_GROUP_MAX 512  /* writes committed in one transaction at most */
 #define SQ_BUSY_MS 10000
+#define SQ_DEFER_MAX SQ_GROUP_MAX /* deferred index writes per group */
+#define SQ_CHECKPOINT_PAGES 4000  /* WAL size that wakes the checkpointer */
+
+struct sqconn;
+
+/* Work a job leaves for the end of its group (see sq_defer). */
+struct sqdefer {
+    int (*fn)(struct sqconn *c, void *arg, struct gz_err *err);
+    void *arg;
+};
 
 struct sqconn {
     sqlite3 *db;
     int n;
+    size_t n_defer; /* writer only */
+    struct sqdefer defer[SQ_DEFER_MAX];
     struct {
         const char *sql; /* identity by pointer: callers pass string literals */
         sqlite3_stmt *st;
@@ -33,7 +46,7 @@ struct sqjob {
     void *arg;
     struct gz_err *err;
     int rc;
-    bool done;
+    sem_t done; /* posted once its group has committed: one wake-up per job */
     struct sqjob *next;
 };
 
@@ -50,11 +63,16 @@ struct sqstore {
 
     pthread_mutex_t q_lock;
     pthread_cond_t q_work; /* writer waits for jobs */
-    pthread_cond_t q_done; /* submitters wait for their job */
     struct sqjob *q_head, *q_tail;
     bool stopping;
     pthread_t thread;
     bool thread_started;
+
+    /* checkpoints run beside the writer, so commits never wait for one */
+    pthread_t ckpt_thread;
+    bool ckpt_started;
+    bool ckpt_wanted;
+    pthread_cond_t ckpt_wake;
 };
 
 /* A cached prepared statement, reset and unbound; NULL with err set on failure. */
@@ -69,6 +87,16 @@ int sq_exec(struct sqconn *c, const char *sql, struct gz_err *err);
 /* Borrow and return a read connection. */
 struct sqconn *sq_reader(struct sqstore *s, struct gz_err *err);
 void sq_reader_put(struct sqstore *s, struct sqconn *c);
+/*
+ * From inside a job: run fn(arg) after the group's last job, in the same
+ * transaction but outside every job's savepoint. Full-text indexes flush
+ * their pending terms at each savepoint, so indexing a whole group at once
+ * writes one index segment instead of one per job. arg must live until the
+ * job's submitter wakes (it waits for the commit). A failure there fails the
+ * whole group. Dropped when the job itself fails.
+ */
+int sq_defer(struct sqconn *c, int (*fn)(struct sqconn *, void *, struct gz_err *), void *arg,
+             struct gz_err *err);
 /* Queue fn for the writer and wait until its group has committed. */
 int sq_write(struct sqstore *s, sq_write_fn fn, void *arg, struct gz_err *err);
 

@@ -144,6 +144,7 @@ static struct sqconn *conn_open(const char *path, bool writer, bool sync_full, s
     if (sq_exec(c, "PRAGMA foreign_keys=ON", err) ||
         (writer && sq_exec(c, "PRAGMA journal_mode=WAL", err)) ||
         sq_exec(c, sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", err) ||
+        sq_exec(c, "PRAGMA temp_store=MEMORY", err) ||
         (!writer && sq_exec(c, "PRAGMA query_only=ON", err))) {
         conn_close(c);
         return NULL;
@@ -266,18 +267,42 @@ static struct sqjob *take_group(struct sqstore *s)
     return head;
 }
 
+int sq_defer(struct sqconn *c, int (*fn)(struct sqconn *, void *, struct gz_err *), void *arg,
+             struct gz_err *err)
+{
+    if (c->n_defer == SQ_DEFER_MAX)
+        return gz_fail(err, GZ_EIO, "", "too much deferred work in one group");
+    c->defer[c->n_defer].fn = fn;
+    c->defer[c->n_defer].arg = arg;
+    c->n_defer++;
+    return 0;
+}
+
 static void run_job(struct sqconn *c, struct sqjob *j)
 {
     struct gz_err ignored;
+    size_t deferred = c->n_defer;
 
     if (sq_exec(c, "SAVEPOINT job", j->err)) {
         j->rc = GZ_EIO;
         return;
     }
     j->rc = j->fn(c, j->arg, j->err);
-    if (j->rc)
+    if (j->rc) {
         sq_exec(c, "ROLLBACK TO job", &ignored);
+        c->n_defer = deferred;
+    }
     sq_exec(c, "RELEASE job", &ignored);
+}
+
+static int run_deferred(struct sqconn *c, struct gz_err *err)
+{
+    int rc = 0;
+
+    for (size_t i = 0; !rc && i < c->n_defer; i++)
+        rc = c->defer[i].fn(c, c->defer[i].arg, err);
+    c->n_defer = 0;
+    return rc;
 }
 
 static void run_group(struct sqstore *s, struct sqjob *group)
@@ -291,17 +316,24 @@ static void run_group(struct sqstore *s, struct sqjob *group)
             j->rc = gz_fail(j->err, GZ_EIO, "", "%s", err.msg);
         else
             run_job(s->writer, j);
+    if (!rc && run_deferred(s->writer, &err)) {
+        sqlite3_exec(s->writer->db, "ROLLBACK", NULL, NULL, NULL);
+        for (j = group; j; j = j->next)
+            if (!j->rc)
+                j->rc = gz_fail(j->err, GZ_EIO, "", "group failed: %s", err.msg);
+        rc = GZ_EIO;
+    }
     if (!rc && sq_exec(s->writer, "COMMIT", &err)) {
         sqlite3_exec(s->writer->db, "ROLLBACK", NULL, NULL, NULL);
         for (j = group; j; j = j->next)
             if (!j->rc)
                 j->rc = gz_fail(j->err, GZ_EIO, "", "commit failed: %s", err.msg);
     }
-    pthread_mutex_lock(&s->q_lock);
-    for (j = group; j; j = j->next)
-        j->done = true;
-    pthread_cond_broadcast(&s->q_done);
-    pthread_mutex_unlock(&s->q_lock);
+    while (group) {
+        j = group;
+        group = j->next; /* read before the post: the job lives on its submitter's stack */
+        sem_post(&j->done);
+    }
 }
 
 static void *writer_main(void *arg)
@@ -319,9 +351,11 @@ int sq_write(struct sqstore *s, sq_write_fn fn, void *arg, struct gz_err *err)
     struct gz_err local;
     struct sqjob job = {.fn = fn, .arg = arg, .err = err ? err : &local};
 
+    sem_init(&job.done, 0, 0);
     pthread_mutex_lock(&s->q_lock);
     if (s->stopping) {
         pthread_mutex_unlock(&s->q_lock);
+        sem_destroy(&job.done);
         return gz_fail(err, GZ_EIO, "", "store is closing");
     }
     if (s->q_tail)
@@ -330,10 +364,65 @@ int sq_write(struct sqstore *s, sq_write_fn fn, void *arg, struct gz_err *err)
         s->q_head = &job;
     s->q_tail = &job;
     pthread_cond_signal(&s->q_work);
-    while (!job.done)
-        pthread_cond_wait(&s->q_done, &s->q_lock);
     pthread_mutex_unlock(&s->q_lock);
+    while (sem_wait(&job.done) != 0)
+        ; /* EINTR */
+    sem_destroy(&job.done);
     return job.rc;
+}
+
+/* ---- the checkpointer ---- */
+
+/* After each commit: wake the checkpointer once the WAL has grown enough. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    struct sqstore *s = arg;
+
+    (void)db, (void)name;
+    if (pages < SQ_CHECKPOINT_PAGES)
+        return SQLITE_OK;
+    pthread_mutex_lock(&s->q_lock);
+    s->ckpt_wanted = true;
+    pthread_cond_signal(&s->ckpt_wake);
+    pthread_mutex_unlock(&s->q_lock);
+    return SQLITE_OK;
+}
+
+/* Copies WAL pages into the database on its own connection, so commits never wait for it. */
+static void *ckpt_main(void *arg)
+{
+    struct sqstore *s = arg;
+    struct gz_err err;
+    struct sqconn *c = conn_open(s->path, false, s->sync_full, &err);
+
+    pthread_mutex_lock(&s->q_lock);
+    while (c && !s->stopping) {
+        while (!s->ckpt_wanted && !s->stopping)
+            pthread_cond_wait(&s->ckpt_wake, &s->q_lock);
+        if (s->stopping)
+            break;
+        s->ckpt_wanted = false;
+        pthread_mutex_unlock(&s->q_lock);
+        if (sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
+            SQLITE_OK)
+            log_warn("checkpoint: %s", sqlite3_errmsg(c->db));
+        pthread_mutex_lock(&s->q_lock);
+    }
+    pthread_mutex_unlock(&s->q_lock);
+    conn_close(c);
+    return NULL;
+}
+
+static int start_threads(struct sqstore *s, struct gz_err *err)
+{
+    sqlite3_wal_hook(s->writer->db, wal_hook, s); /* replaces the automatic checkpoint */
+    if (pthread_create(&s->thread, NULL, writer_main, s) != 0)
+        return gz_fail(err, GZ_EIO, "", "cannot start the writer thread");
+    s->thread_started = true;
+    if (pthread_create(&s->ckpt_thread, NULL, ckpt_main, s) != 0)
+        return gz_fail(err, GZ_EIO, "", "cannot start the checkpoint thread");
+    s->ckpt_started = true;
+    return 0;
 }
 
 struct sqstore *sq_open(const char *path, const struct store_options *opt, struct gz_err *err)
@@ -350,16 +439,12 @@ struct sqstore *sq_open(const char *path, const struct store_options *opt, struc
     pthread_mutex_init(&s->pool_lock, NULL);
     pthread_mutex_init(&s->q_lock, NULL);
     pthread_cond_init(&s->q_work, NULL);
-    pthread_cond_init(&s->q_done, NULL);
+    pthread_cond_init(&s->ckpt_wake, NULL);
     s->writer = conn_open(path, true, opt->sync_full, err);
-    if (!s->writer || migrate(s->writer, target, &s->version, err) ||
-        pthread_create(&s->thread, NULL, writer_main, s) != 0) {
-        if (s->writer && !err->code)
-            gz_fail(err, GZ_EIO, "", "cannot start the writer thread");
+    if (!s->writer || migrate(s->writer, target, &s->version, err) || start_threads(s, err)) {
         sq_close(s);
         return NULL;
     }
-    s->thread_started = true;
     return s;
 }
 
@@ -369,13 +454,15 @@ void sq_close(struct sqstore *s)
 
     if (!s)
         return;
-    if (s->thread_started) {
-        pthread_mutex_lock(&s->q_lock);
-        s->stopping = true;
-        pthread_cond_signal(&s->q_work);
-        pthread_mutex_unlock(&s->q_lock);
+    pthread_mutex_lock(&s->q_lock);
+    s->stopping = true;
+    pthread_cond_signal(&s->q_work);
+    pthread_cond_signal(&s->ckpt_wake);
+    pthread_mutex_unlock(&s->q_lock);
+    if (s->thread_started)
         pthread_join(s->thread, NULL);
-    }
+    if (s->ckpt_started)
+        pthread_join(s->ckpt_thread, NULL);
     while ((c = s->pool) != NULL) {
         s->pool = c->next;
         conn_close(c);
@@ -383,8 +470,8 @@ void sq_close(struct sqstore *s)
     if (s->writer)
         sqlite3_exec(s->writer->db, "PRAGMA optimize", NULL, NULL, NULL);
     conn_close(s->writer);
+    pthread_cond_destroy(&s->ckpt_wake);
     pthread_cond_destroy(&s->q_work);
-    pthread_cond_destroy(&s->q_done);
     pthread_mutex_destroy(&s->q_lock);
     pthread_mutex_destroy(&s->pool_lock);
     free(s->path);

@@ -209,7 +209,7 @@ struct case_filter {
     unsigned channel_mask;     /* bit per enum case_channel; 0 = any */
     int64_t created_from, created_to;       /* [from, to); 0 = open */
     int64_t dispatched_from, dispatched_to;
-    bool overdue;              /* with the unit (dispatched, accepted, returned) and past resolve_by,
+    bool overdue;              /* with the unit (dispatched, accepted) and past resolve_by,
                                   or past respond_by before accepting, at now */
     int64_t now;
     bool bbox;                 /* lat/lon inside [south, north] x [west, east] */
@@ -221,6 +221,7 @@ struct case_filter {
        one of these units or their subtrees */
     const int64_t *visible_units;
     size_t n_visible;
+    int64_t viewer_account_id; /* with visible_units: also the cases it reported or took in */
 };
 
 /* Keyset position: the sort key and id of the last case of the previous page. */

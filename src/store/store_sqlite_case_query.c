@@ -306,8 +306,16 @@ static void add_units(struct qb *q, const struct case_filter *f, const struct pl
 {
     if (f->unit_id)
         add_party(q, f->subtree ? "IN sub" : NULL, f->unit_id, pl->unit_narrow);
-    if (f->visible_units)
-        add_party(q, "IN vis", 0, pl->vis_narrow);
+    if (!f->visible_units)
+        return;
+    /* a caller sees what their units are party to, and what they reported or took in */
+    (void)pl;
+    qb_sql(q, " AND (c.reporter_account_id = ");
+    qb_i64(q, f->viewer_account_id);
+    qb_sql(q, " OR c.intake_account_id = ");
+    qb_i64(q, f->viewer_account_id);
+    qb_sql(q, " OR EXISTS (SELECT 1 FROM case_units cu WHERE cu.case_id = c.id"
+              " AND +cu.unit_id IN vis))");
 }
 
 /* " AND col >= from AND col < to", each side only when set. */
@@ -344,7 +352,7 @@ static void add_overdue(struct qb *q, const struct case_filter *f)
     if (!f->overdue)
         return;
     /* as the case view's flag: still with the unit, and past a deadline it has not met */
-    qb_sql(q, " AND c.status IN ('dispatched', 'accepted', 'returned')"
+    qb_sql(q, " AND c.status IN ('dispatched', 'accepted')"
               " AND ((c.resolve_by IS NOT NULL AND c.resolve_by < ");
     qb_i64(q, f->now);
     qb_sql(q, ") OR (c.accepted_at IS NULL AND c.respond_by IS NOT NULL AND c.respond_by < ");

@@ -94,6 +94,7 @@ void sq_case_from_row(sqlite3_stmt *st, struct case_rec *c)
         c->extension_limit.amount = 0;
     c->reply = sq_col_strdup(st, 37);
     c->version = sqlite3_column_int64(st, 38);
+    c->parked_at = col_i64(st, 39);
 }
 
 /* Bind an int64 or NULL for 0. */
@@ -134,6 +135,27 @@ static int last_event(struct sqconn *c, int64_t *id, char *hash, struct gz_err *
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
 }
 
+/*
+ * The chain's head, kept apart from the events: a walk of the events alone
+ * cannot tell that the newest ones were cut off.
+ */
+static int head_write(struct sqconn *c, const struct event *ev, struct gz_err *err)
+{
+    static const char sql[] = "INSERT INTO settings(key, value) VALUES('audit_head', ?1)"
+                              " ON CONFLICT(key) DO UPDATE SET value = ?1";
+    sqlite3_stmt *st = sq_stmt(c, sql, err);
+    char head[AUDIT_HASH_HEX + 32];
+    int rc;
+
+    if (!st)
+        return GZ_EIO;
+    snprintf(head, sizeof(head), "%lld %s", (long long)ev->id, ev->hash);
+    sq_bind_text(st, 1, head);
+    rc = sqlite3_step(st);
+    sq_done(st);
+    return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
+}
+
 /* Seal ev onto the end of the chain and insert it. */
 static int event_append(struct sqconn *c, struct event *ev, struct gz_err *err)
 {
@@ -166,7 +188,7 @@ static int event_append(struct sqconn *c, struct event *ev, struct gz_err *err)
     sq_bind_text(st, 10, ev->hash);
     rc = sqlite3_step(st);
     sq_done(st);
-    return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
+    return rc == SQLITE_DONE ? head_write(c, ev, err) : sq_fail(c, rc, err);
 }
 
 static void event_from_row(sqlite3_stmt *st, struct event *e)
@@ -362,6 +384,11 @@ static int index_text(struct sqconn *c, const struct case_rec *cr, struct gz_err
     return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
 }
 
+static int index_deferred(struct sqconn *c, void *arg, struct gz_err *err)
+{
+    return index_text(c, arg, err);
+}
+
 static int case_insert(struct sqconn *c, struct case_rec *cr, struct gz_err *err)
 {
     static const char sql[] =
@@ -380,7 +407,8 @@ static int case_insert(struct sqconn *c, struct case_rec *cr, struct gz_err *err
     if (rc != SQLITE_DONE)
         return sq_fail(c, rc, err);
     cr->id = sqlite3_last_insert_rowid(c->db);
-    return index_text(c, cr, err);
+    /* indexed with the rest of the group: see sq_defer */
+    return sq_defer(c, index_deferred, cr, err);
 }
 
 struct create_job {
@@ -498,6 +526,7 @@ static void bind_case_change(sqlite3_stmt *st, const struct case_rec *cr)
     sqlite3_bind_text(st, 25, limit, -1, SQLITE_TRANSIENT);
     sq_bind_text(st, 26, cr->reply);
     sqlite3_bind_int64(st, 27, cr->version);
+    bind_opt(st, 28, cr->status == CASE_PARKED ? cr->parked_at : 0);
 }
 
 static int case_write(struct sqconn *c, struct case_rec *cr, struct gz_err *err)
@@ -508,7 +537,7 @@ static int case_write(struct sqconn *c, struct case_rec *cr, struct gz_err *err)
         " accepted_at = ?11, resolved_at = ?12, verified_at = ?13, closed_at = ?14,"
         " respond_by = ?15, resolve_by = ?16, remind_respond_at = ?17, remind_resolve_at = ?18,"
         " escalated = ?19, contacted = ?20, solved = ?21, satisfaction = ?22, rework_count = ?23,"
-        " extension = ?24, extension_limit = ?25, reply = ?26, version = ?27 + 1"
+        " extension = ?24, extension_limit = ?25, reply = ?26, version = ?27 + 1, parked_at = ?28"
         " WHERE id = ?1 AND version = ?27";
     sqlite3_stmt *st = sq_stmt(c, sql, err);
     int rc;
@@ -658,7 +687,7 @@ int sqo_case_units(struct store *s, int64_t case_id, int64_t *units, size_t max,
 int sqo_case_due(struct store *s, int64_t now, store_number_fn fn, void *ctx, struct gz_err *err)
 {
     static const char sql[] =
-        "SELECT number FROM cases WHERE status IN ('dispatched', 'accepted', 'returned')"
+        "SELECT number FROM cases WHERE status IN ('dispatched', 'accepted')"
         " AND ((accepted_at IS NULL AND"
         "       ((remind_respond_at <= ?1 AND escalated & 1 = 0) OR (respond_by <= ?1 AND escalated & 2 = 0)))"
         "   OR ("

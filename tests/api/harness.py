@@ -48,9 +48,9 @@ def run_cli(*args, env=None, timeout=60, cwd=None):
                           encoding="utf-8", errors="replace")
 
 
-def init_db(path):
-    """gongzhi init --db PATH; fails loudly when it does not exit 0."""
-    p = run_cli("init", "--db", path)
+def init_db(path, *args, env=None):
+    """gongzhi init --db PATH [ARGS...]; fails loudly when it does not exit 0."""
+    p = run_cli("init", "--db", path, *args, env=env)
     if p.returncode != 0:
         raise AssertionError("gongzhi init --db %s exited %d: %s" % (path, p.returncode, p.stderr))
     return p
@@ -103,7 +103,11 @@ def read_response(resp):
 class Server:
     """One gongzhi database and server process. start() and stop() are explicit."""
 
-    def __init__(self, db=None, init=True):
+    def __init__(self, db=None, init=True, env=None, init_args=()):
+        """env: extra environment for the server (e.g. GONGZHI_NOW; change self.env
+        between stop() and start() to restart it differently); init_args: more
+        flags for gongzhi init (e.g. "--timezone", "Asia/Shanghai")."""
+        self.env = dict(env or {})
         self.tmp = tempfile.mkdtemp(prefix="gongzhi-api-")
         self.db = db or os.path.join(self.tmp, "gongzhi.db")
         self.proc = None
@@ -112,14 +116,14 @@ class Server:
         self._stderr = None
         self._drain = None
         if init:
-            init_db(self.db)
+            init_db(self.db, *init_args)
 
     # ---- life ----
 
     def start(self):
         self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen([BIN, "serve", "--db", self.db, "--port", "0"],
-                                     env=cli_env(), stdin=subprocess.DEVNULL,
+                                     env=cli_env(self.env), stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=self._stderr)
         line = self._first_line()
         m = _FIRST_LINE.match(line)

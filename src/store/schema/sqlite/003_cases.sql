@@ -14,6 +14,7 @@ CREATE TABLE cases (
     priority          TEXT NOT NULL DEFAULT 'normal',
     status            TEXT NOT NULL,
     parked_from       TEXT,
+    parked_at         INTEGER,
     lead_unit_id      INTEGER REFERENCES units(id),
     reporter_account_id INTEGER REFERENCES accounts(id),
     reporter_name     TEXT,
@@ -50,7 +51,7 @@ CREATE INDEX cases_dispatched ON cases(dispatched_at) WHERE dispatched_at IS NOT
 CREATE INDEX cases_category ON cases(category_code, created_at, status);
 -- what the sweeper looks at: open cases with a reminder or deadline still to come
 CREATE INDEX cases_sweep ON cases(remind_respond_at, remind_resolve_at)
-    WHERE status IN ('dispatched', 'accepted', 'returned', 'resolved');
+    WHERE status IN ('dispatched', 'accepted');
 
 CREATE TABLE case_units (
     case_id     INTEGER NOT NULL REFERENCES cases(id),
