@@ -4,6 +4,7 @@
  */
 #include "gz.h"
 
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +160,28 @@ static int init_root(struct store *s, const char *city, struct gz_err *err)
     return rc;
 }
 
+/* A city on China's clock gets the shipped official holiday calendars (data/calendar/cn-*.csv). */
+static int init_calendars(struct store *s, const struct cli_opts *o, struct gz_err *err)
+{
+    char pattern[1024];
+    glob_t g;
+    size_t count;
+    int rc = 0;
+
+    if (o->timezone && strcmp(o->timezone, "Asia/Shanghai") != 0)
+        return 0;
+    snprintf(pattern, sizeof(pattern), "%s/calendar/cn-*.csv", o->data);
+    if (glob(pattern, 0, NULL, &g) != 0)
+        return 0;
+    for (size_t i = 0; !rc && i < g.gl_pathc; i++) {
+        rc = import_file(s, "calendar", g.gl_pathv[i], &count, err);
+        if (!rc)
+            printf("calendar: %zu days from %s\n", count, g.gl_pathv[i]);
+    }
+    globfree(&g);
+    return rc;
+}
+
 int cmd_init(const struct cli_opts *o)
 {
     struct gz_err err = {0};
@@ -177,6 +200,8 @@ int cmd_init(const struct cli_opts *o)
         code = cal_hours_parse(o->working_hours, &h, &err) ||
                store_setting_set(s, "working_hours", o->working_hours, &err);
     }
+    if (!code && init_calendars(s, o, &err))
+        code = 1;
     if (code) {
         fprintf(stderr, "gongzhi: init: %s\n", err.msg);
     } else if (init_root(s, o->city, &err)) {

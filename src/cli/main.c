@@ -24,7 +24,7 @@ static int cmd_help(const struct cli_opts *o);
 static int cmd_version(const struct cli_opts *o);
 
 static const struct command commands[] = {
-    {"init", cmd_init, "--db --city --timezone --working-hours",
+    {"init", cmd_init, "--db --city --timezone --working-hours --data",
      "create or upgrade a database and its first admin account"},
     {"serve", cmd_serve, "--db --bind --port --threads --sync-full", "serve the API over HTTP"},
     {"demo", cmd_demo, "--db --bind --port --threads --data --no-serve",
@@ -52,7 +52,7 @@ static int cmd_help(const struct cli_opts *o)
            "  --city NAME    name of the root unit that init creates (default City)\n"
            "  --timezone TZ  init: the city's IANA time zone (default Asia/Shanghai)\n"
            "  --working-hours H  init: e.g. 08:30-12:00,13:30-17:30 (the default)\n"
-           "  --data DIR     demo data folder (default data)\n"
+           "  --data DIR     shipped data folder (default data): demo city, PRC calendars\n"
            "  --no-serve     demo: build the database and exit\n"
            "  --sync-full    fsync every commit (survives power loss, slower)\n"
            "\nenvironment: GONGZHI_ADMIN_PASSWORD (init), GONGZHI_LOG=debug|info|warn|error,\n"
