@@ -140,27 +140,34 @@ static int check_tree(struct sqconn *c, const struct unit *u, struct gz_err *err
     return rc;
 }
 
+/* The unit's columns: ?1 id, ?2..?9 fields, ?10 the time of the change. */
+static void bind_unit(sqlite3_stmt *st, const struct unit *u, int64_t now)
+{
+    sqlite3_bind_int64(st, 1, u->id);
+    sq_bind_text(st, 2, u->code);
+    sq_bind_text(st, 3, u->name);
+    sq_bind_text(st, 4, u->name_en);
+    sq_bind_text(st, 5, unit_kind_name(u->kind));
+    if (u->parent_id)
+        sqlite3_bind_int64(st, 6, u->parent_id);
+    sq_bind_text(st, 7, u->jurisdiction);
+    sq_bind_text(st, 8, u->contact);
+    sqlite3_bind_int(st, 9, u->active);
+    sqlite3_bind_int64(st, 10, now);
+}
+
 static int unit_insert(struct sqconn *c, struct unit *u, struct gz_err *err)
 {
     static const char sql[] =
         "INSERT INTO units(code, name, name_en, kind, parent_id, jurisdiction, contact, active,"
-        " created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+        " created_at, updated_at) VALUES(?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)";
     sqlite3_stmt *st = sq_stmt(c, sql, err);
     int rc;
 
     if (!st)
         return GZ_EIO;
     u->created_at = u->updated_at = time_now();
-    sq_bind_text(st, 1, u->code);
-    sq_bind_text(st, 2, u->name);
-    sq_bind_text(st, 3, u->name_en);
-    sq_bind_text(st, 4, unit_kind_name(u->kind));
-    if (u->parent_id)
-        sqlite3_bind_int64(st, 5, u->parent_id);
-    sq_bind_text(st, 6, u->jurisdiction);
-    sq_bind_text(st, 7, u->contact);
-    sqlite3_bind_int(st, 8, u->active);
-    sqlite3_bind_int64(st, 9, u->created_at);
+    bind_unit(st, u, u->created_at);
     rc = sqlite3_step(st);
     sq_done(st);
     if (rc != SQLITE_DONE)
@@ -183,17 +190,7 @@ static int unit_write(struct sqconn *c, struct unit *u, struct gz_err *err)
     if (!st)
         return GZ_EIO;
     u->updated_at = time_now();
-    sqlite3_bind_int64(st, 1, u->id);
-    sq_bind_text(st, 2, u->code);
-    sq_bind_text(st, 3, u->name);
-    sq_bind_text(st, 4, u->name_en);
-    sq_bind_text(st, 5, unit_kind_name(u->kind));
-    if (u->parent_id)
-        sqlite3_bind_int64(st, 6, u->parent_id);
-    sq_bind_text(st, 7, u->jurisdiction);
-    sq_bind_text(st, 8, u->contact);
-    sqlite3_bind_int(st, 9, u->active);
-    sqlite3_bind_int64(st, 10, u->updated_at);
+    bind_unit(st, u, u->updated_at);
     rc = sqlite3_step(st);
     sq_done(st);
     if (rc != SQLITE_DONE)
