@@ -21,9 +21,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "util/banned.h"
 #include "util/err.h"
 #include "util/limits.h"
-#include "util/banned.h"
 
 #define GZ_VERSION "0.1.0"
 #define GZ_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

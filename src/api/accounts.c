@@ -18,13 +18,13 @@
 #include <stdio.h>
 
 #include "api/api_util.h"
-#include "io/parse.h"
 #include "api/views.h"
+#include "io/parse.h"
 #include "util/json.h"
 #include "util/text.h"
 
-static const char *const account_keys[] = {"login",    "name",   "phone", "active",
-                                           "password", "current_password", NULL};
+static const char *const account_keys[] = {
+    "login", "name", "phone", "active", "password", "current_password", NULL};
 
 struct scope_ctx {
     struct app *app;
@@ -341,7 +341,8 @@ static void list_memberships(struct http_req *r, void *arg)
         return;
     if ((acc && !text_parse_i64(acc, 1, INT64_MAX, &account_id)) ||
         (unit && !text_parse_i64(unit, 1, INT64_MAX, &unit_id))) {
-        http_reply_error(r, 400, "bad_request", acc ? "account" : "unit", "ids are positive integers");
+        http_reply_error(r, 400, "bad_request", acc ? "account" : "unit",
+                         "ids are positive integers");
         return;
     }
     if (!auth_has_role(&p, ROLE_ADMIN)) {

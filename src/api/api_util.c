@@ -84,7 +84,8 @@ int api_principal(struct http_req *r, struct app *app, struct principal *p)
     int rc;
 
     if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !auth_token_hash(h + 7, hash)) {
-        gz_fail(&err, GZ_EAUTH, "Authorization", "send Authorization: Bearer <token> from /api/v1/auth/login");
+        gz_fail(&err, GZ_EAUTH, "Authorization",
+                "send Authorization: Bearer <token> from /api/v1/auth/login");
         api_fail(r, &err);
         return -1;
     }
@@ -140,8 +141,8 @@ int api_page(struct http_req *r, struct store_page *pg, char *code_buf, size_t c
     if (!cursor || !*cursor)
         return 0;
     if (sodium_base642bin(raw, sizeof(raw) - 1, cursor, strlen(cursor), NULL, &len, NULL,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || len < 3 ||
-        raw[1] != ':')
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        len < 3 || raw[1] != ':')
         goto bad;
     raw[len] = '\0';
     if (raw[0] == 'i' && !code_buf && text_parse_i64((char *)raw + 2, 0, INT64_MAX, &v)) {

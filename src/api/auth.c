@@ -17,8 +17,8 @@
 #include "util/json.h"
 #include "util/timeutil.h"
 
-static int check_login(struct app *app, const char *login, const char *password,
-                       struct account *a, struct gz_err *err)
+static int check_login(struct app *app, const char *login, const char *password, struct account *a,
+                       struct gz_err *err)
 {
     char hash[AUTH_HASH_MAX];
     struct gz_err lookup;
@@ -65,9 +65,9 @@ static void post_login(struct http_req *r, void *arg)
     auth_token_new(token, hash);
     if (store_token_create(app->store, hash, a.id, expires, &err))
         goto fail;
-    http_reply_json(r, 200, json_pack("{s:s, s:s, s:o, s:o}", "token", token, "token_type",
-                                       "Bearer", "expires_at", api_time(expires), "account",
-                                       view_account(&a, true)));
+    http_reply_json(r, 200,
+                    json_pack("{s:s, s:s, s:o, s:o}", "token", token, "token_type", "Bearer",
+                              "expires_at", api_time(expires), "account", view_account(&a, true)));
     json_decref(body);
     return;
 fail:
@@ -110,8 +110,8 @@ static void get_me(struct http_req *r, void *arg)
     for (size_t i = 0; i < p.n; i++)
         json_array_append_new(ms, json_pack("{s:I, s:s}", "unit_id", (json_int_t)p.m[i].unit_id,
                                             "role", role_name(p.m[i].role)));
-    http_reply_json(r, 200, json_pack("{s:o, s:o}", "account", view_account(&a, true),
-                                      "memberships", ms));
+    http_reply_json(r, 200,
+                    json_pack("{s:o, s:o}", "account", view_account(&a, true), "memberships", ms));
 }
 
 int api_auth_routes(struct router *r)

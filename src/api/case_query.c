@@ -252,7 +252,8 @@ static int query_text(struct http_req *r, const char **q)
     if (!text_utf8_valid(v, strlen(v)))
         return bad(r, "q", "q is not valid UTF-8");
     if (text_utf8_len(v) > GZ_MAX_QUERY_CHARS) {
-        http_reply_error(r, 400, "bad_request", "q", "q is longer than %d characters", GZ_MAX_QUERY_CHARS);
+        http_reply_error(r, 400, "bad_request", "q", "q is longer than %d characters",
+                         GZ_MAX_QUERY_CHARS);
         return -1;
     }
     *q = v; /* white space only: the store ignores it */

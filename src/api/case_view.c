@@ -42,16 +42,15 @@ json_t *view_case_summary(const struct case_rec *c, bool full_pii)
     json_t *o;
 
     text_copy(text, sizeof(text), c->text ? c->text : "");
-    o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
-                  "number", c->number, "status", case_status_name(c->status), "channel",
-                  case_channel_name(c->channel), "category", json_str_or_null(c->category),
-                  "priority", c->priority == PRIORITY_URGENT ? "urgent" : "normal", "text", text,
-                  "address", json_str_or_null(c->address), "lat", coords(c, true), "lon",
-                  coords(c, false), "lead_unit_id",
-                  c->lead_unit_id ? json_integer(c->lead_unit_id) : json_null(), "created_at",
-                  api_time(c->created_at), "dispatched_at", api_time(c->dispatched_at),
-                  "respond_by", api_time(c->respond_by), "resolve_by", api_time(c->resolve_by),
-                  "overdue", overdue(c));
+    o = json_pack(
+        "{s:s, s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}", "number",
+        c->number, "status", case_status_name(c->status), "channel", case_channel_name(c->channel),
+        "category", json_str_or_null(c->category), "priority",
+        c->priority == PRIORITY_URGENT ? "urgent" : "normal", "text", text, "address",
+        json_str_or_null(c->address), "lat", coords(c, true), "lon", coords(c, false),
+        "lead_unit_id", c->lead_unit_id ? json_integer(c->lead_unit_id) : json_null(), "created_at",
+        api_time(c->created_at), "dispatched_at", api_time(c->dispatched_at), "respond_by",
+        api_time(c->respond_by), "resolve_by", api_time(c->resolve_by), "overdue", overdue(c));
     add_pii(o, c, full_pii);
     return o;
 }
@@ -97,8 +96,9 @@ json_t *view_case(const struct case_rec *c, bool full_pii, unsigned allowed)
     json_object_set_new(o, "rating", rating_json(c));
     json_object_set_new(o, "rework_count", json_integer(c->rework_count));
     json_object_set_new(o, "metoo", json_integer(c->metoo));
-    json_object_set_new(o, "extension", json_pack("{s:s, s:o}", "state", extension_name(c->extension),
-                                                 "asked", json_str_or_null(ext)));
+    json_object_set_new(o, "extension",
+                        json_pack("{s:s, s:o}", "state", extension_name(c->extension), "asked",
+                                  json_str_or_null(ext)));
     if (c->status == CASE_PARKED)
         json_object_set_new(o, "parked_from", json_string(case_status_name(c->parked_from)));
     json_object_set_new(o, "allowed_actions", allowed_json(allowed));
@@ -117,15 +117,16 @@ json_t *view_event(const struct event *e, bool internal)
     /* stored as epoch seconds (they are hashed as stored); shown like every other time */
     json_object_foreach(body, key, v) {
         size_t n = strlen(key);
-        if (json_is_integer(v) && n > 3 && (!strcmp(key + n - 3, "_by") || !strcmp(key + n - 3, "_at")))
+        if (json_is_integer(v) && n > 3 &&
+            (!strcmp(key + n - 3, "_by") || !strcmp(key + n - 3, "_at")))
             json_object_set_new(body, key, api_time(json_integer_value(v)));
     }
-    return json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:o, s:s}", "id", (json_int_t)e->id, "kind",
-                     e->kind, "at", api_time(e->at), "actor_account_id",
-                     e->actor_account_id ? json_integer(e->actor_account_id) : json_null(),
-                     "actor_unit_id", e->actor_unit_id ? json_integer(e->actor_unit_id) : json_null(),
-                     "visibility", e->internal ? "internal" : "public", "body",
-                     body ? body : json_object(), "hash", e->hash);
+    return json_pack(
+        "{s:I, s:s, s:o, s:o, s:o, s:s, s:o, s:s}", "id", (json_int_t)e->id, "kind", e->kind, "at",
+        api_time(e->at), "actor_account_id",
+        e->actor_account_id ? json_integer(e->actor_account_id) : json_null(), "actor_unit_id",
+        e->actor_unit_id ? json_integer(e->actor_unit_id) : json_null(), "visibility",
+        e->internal ? "internal" : "public", "body", body ? body : json_object(), "hash", e->hash);
 }
 
 /*

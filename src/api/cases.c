@@ -57,8 +57,8 @@ static int64_t may_act(struct app *app, const struct principal *p, enum case_act
 {
     switch (wf_scope(a)) {
     case WF_SCOPE_LEAD: return role_unit_over(app, p, wf_roles(a), c->lead_unit_id);
-    case WF_SCOPE_TARGET: return target ? role_unit_over(app, p, wf_roles(a), target)
-                                        : role_unit(p, wf_roles(a));
+    case WF_SCOPE_TARGET:
+        return target ? role_unit_over(app, p, wf_roles(a), target) : role_unit(p, wf_roles(a));
     default: return role_unit(p, wf_roles(a));
     }
 }
@@ -94,14 +94,15 @@ static int load_limits(struct app *app, const char *code, struct sla_limits *l, 
     }
     struct sla_limits d;
     sla_defaults(&d);
-    sla_inherit(l, &(struct category){.respond = d.respond, .resolve = d.resolve, .urgent = d.urgent});
+    sla_inherit(l,
+                &(struct category){.respond = d.respond, .resolve = d.resolve, .urgent = d.urgent});
     return 0;
 }
 
 /* ---- intake ---- */
 
-static const char *const intake_keys[] = {"channel", "text",    "lat",         "lon",
-                                          "address", "category", "priority",   "name",
+static const char *const intake_keys[] = {"channel", "text",        "lat",       "lon",
+                                          "address", "category",    "priority",  "name",
                                           "phone",   "external_id", "anonymous", NULL};
 
 static int parse_coord(const json_t *body, const char *key, double *out, struct gz_err *err)
@@ -134,7 +135,9 @@ static int parse_enum(const json_t *body, const char *key, int (*parse)(const ch
 
 static int priority_parse(const char *s)
 {
-    return strcmp(s, "normal") == 0 ? PRIORITY_NORMAL : strcmp(s, "urgent") == 0 ? PRIORITY_URGENT : -1;
+    return strcmp(s, "normal") == 0   ? PRIORITY_NORMAL
+           : strcmp(s, "urgent") == 0 ? PRIORITY_URGENT
+                                      : -1;
 }
 
 static int parse_intake(const json_t *body, struct case_rec *c, struct gz_err *err)
@@ -166,8 +169,10 @@ static int intake_rights(struct app *app, const struct principal *p, struct case
                          struct gz_err *err)
 {
     static const unsigned need[CHANNEL_COUNT] = {
-        [CHANNEL_HOTLINE] = 1u << ROLE_OPERATOR, [CHANNEL_GRID] = 1u << ROLE_GRID_WORKER,
-        [CHANNEL_SENSOR] = 1u << ROLE_OPERATOR,  [CHANNEL_IMPORT] = 1u << ROLE_OPERATOR,
+        [CHANNEL_HOTLINE] = 1u << ROLE_OPERATOR,
+        [CHANNEL_GRID] = 1u << ROLE_GRID_WORKER,
+        [CHANNEL_SENSOR] = 1u << ROLE_OPERATOR,
+        [CHANNEL_IMPORT] = 1u << ROLE_OPERATOR,
     };
     struct category cat;
 
@@ -176,7 +181,8 @@ static int intake_rights(struct app *app, const struct principal *p, struct case
                        case_channel_name(c->channel));
     if (c->category[0]) {
         if (!role_unit(p, (1u << ROLE_OPERATOR) | (1u << ROLE_DISPATCHER)))
-            return gz_fail(err, GZ_EFORBIDDEN, "category", "only operators and dispatchers set the category");
+            return gz_fail(err, GZ_EFORBIDDEN, "category",
+                           "only operators and dispatchers set the category");
         if (store_category_get(app->store, c->category, &cat, err))
             return gz_fail(err, GZ_EINVAL, "category", "unknown category %s", c->category);
         category_release(&cat);
@@ -246,8 +252,7 @@ static void post_case(struct http_req *r, void *arg)
     event_init(&ev);
     c.created_at = time_now();
     local_day(c.created_at, day, sizeof(day));
-    if (idem_key(r, &key, &err) || parse_intake(body, &c, &err) ||
-        intake_rights(app, &p, &c, &err))
+    if (idem_key(r, &key, &err) || parse_intake(body, &c, &err) || intake_rights(app, &p, &c, &err))
         goto fail;
     snprintf(ev.kind, sizeof(ev.kind), "created");
     ev.actor_account_id = p.account_id;
@@ -286,7 +291,8 @@ static int visible_case(struct http_req *r, struct app *app, const struct princi
     }
     if (!api_case_visible(app, p, c)) {
         case_release(c);
-        http_reply_error(r, 404, "not_found", "number", "case %s not found", http_param(r, "number"));
+        http_reply_error(r, 404, "not_found", "number", "case %s not found",
+                         http_param(r, "number"));
         return -1;
     }
     return 0;
@@ -390,9 +396,9 @@ static void get_events(struct http_req *r, void *arg)
 
 /* ---- actions ---- */
 
-static const char *const action_keys[] = {"action", "unit",    "co_units", "category", "reason",
-                                          "text",   "note",    "pass",     "contacted", "solved",
-                                          "satisfaction", "into", "extension", "visibility", NULL};
+static const char *const action_keys[] = {
+    "action",    "unit",   "co_units",     "category", "reason",    "text",       "note", "pass",
+    "contacted", "solved", "satisfaction", "into",     "extension", "visibility", NULL};
 
 struct act {
     struct wf_input in;
@@ -539,7 +545,8 @@ static int parse_action(struct app *app, const json_t *body, const struct case_r
     if (parse_texts(body, a, err))
         return err->code;
     if (a->in.action == ACT_VERIFY && json_get_bool(body, "pass", &pass, err) != 0)
-        return err->code ? err->code : gz_fail(err, GZ_EINVAL, "pass", "pass (true or false) is required");
+        return err->code ? err->code
+                         : gz_fail(err, GZ_EINVAL, "pass", "pass (true or false) is required");
     a->in.pass = pass;
     if (a->in.action == ACT_DISPATCH || a->in.action == ACT_REDISPATCH)
         return parse_dispatch(app, body, c, a, err);
@@ -584,14 +591,57 @@ static void reply_conflict(struct http_req *r, struct app *app, const struct pri
         for (int i = 0; i < ACT_COUNT; i++)
             if (mask & (1u << i))
                 json_array_append_new(allowed, json_string(wf_action_name((enum case_action)i)));
-        http_reply_json(r, 409, json_pack("{s:{s:s, s:s, s:s}, s:s, s:o}", "error", "code",
-                                          "conflict", "message", err->msg, "field", err->field,
-                                          "status", case_status_name(c.status), "allowed", allowed));
+        http_reply_json(r, 409,
+                        json_pack("{s:{s:s, s:s, s:s}, s:s, s:o}", "error", "code", "conflict",
+                                  "message", err->msg, "field", err->field, "status",
+                                  case_status_name(c.status), "allowed", allowed));
         case_release(&c);
         return;
     }
     json_decref(allowed);
     api_fail(r, err);
+}
+
+/*
+ * May p take this action on c? The wrong role is a 403; the right role in
+ * the wrong state a 409; the right role over the wrong unit a 403. The
+ * reporter may add to their own case, in public, without any role.
+ * Returns GZ_OK, or an error in err (GZ_EFORBIDDEN, GZ_ECONFLICT).
+ */
+static int check_rights(struct app *app, const struct principal *p, const struct case_rec *c,
+                        struct act *a, struct gz_err *err)
+{
+    const char *name = wf_action_name(a->in.action);
+
+    if (a->in.action == ACT_COMMENT && c->reporter_account_id == p->account_id && !p->n) {
+        a->in.internal = false;
+        free(a->note);
+        a->note = NULL;
+        a->in.note = NULL;
+        return 0;
+    }
+    if (!role_unit(p, wf_roles(a->in.action)))
+        return gz_fail(err, GZ_EFORBIDDEN, "action", "your roles do not allow you to %s cases",
+                       name);
+    if (!(wf_allowed(c) & (1u << a->in.action)))
+        return gz_fail(err, GZ_ECONFLICT, "action", "%s is not allowed while the case is %s", name,
+                       case_status_name(c->status));
+    a->in.actor_unit_id = may_act(app, p, a->in.action, c, a->in.unit_id);
+    if (!a->in.actor_unit_id)
+        return gz_fail(err, GZ_EFORBIDDEN, "action", "your roles do not allow you to %s this case",
+                       name);
+    return 0;
+}
+
+static void action_failed(struct http_req *r, struct app *app, const struct principal *p,
+                          const struct act *a, const struct gz_err *err)
+{
+    if (err->code == GZ_ECONFLICT)
+        reply_conflict(r, app, p, err);
+    else if (err->code == GZ_ENOTFOUND && strcmp(err->field, "number") == 0 && a->into[0])
+        http_reply_error(r, 422, "invalid", "into", "case %s not found", a->into);
+    else
+        api_fail(r, err);
 }
 
 static void post_action(struct http_req *r, void *arg)
@@ -609,52 +659,22 @@ static void post_action(struct http_req *r, void *arg)
     case_init(&out);
     if (visible_case(r, app, &p, &c))
         goto out_body;
-    if (parse_action(app, body, &c, &a, &err))
+    if (parse_action(app, body, &c, &a, &err) || check_rights(app, &p, &c, &a, &err))
         goto fail;
-    /* the reporter may add to their own case, in public, without any role */
-    if (a.in.action == ACT_COMMENT && c.reporter_account_id == p.account_id && !p.n) {
-        a.in.internal = false;
-        free(a.note);
-        a.note = NULL;
-        a.in.note = NULL;
-        goto apply;
-    }
-    /* the wrong role is a 403; the right role in the wrong state a 409; then the unit */
-    if (!role_unit(&p, wf_roles(a.in.action))) {
-        http_reply_error(r, 403, "forbidden", "action", "your roles do not allow you to %s cases",
-                         wf_action_name(a.in.action));
-        goto out;
-    }
-    if (!(wf_allowed(&c) & (1u << a.in.action))) {
-        gz_fail(&err, GZ_ECONFLICT, "action", "%s is not allowed while the case is %s",
-                wf_action_name(a.in.action), case_status_name(c.status));
-        goto fail;
-    }
-    a.in.actor_unit_id = may_act(app, &p, a.in.action, &c, a.in.unit_id);
-    if (!a.in.actor_unit_id) {
-        http_reply_error(r, 403, "forbidden", "action", "your roles do not allow you to %s this case",
-                         wf_action_name(a.in.action));
-        goto out;
-    }
-apply:
     kb_default(app, &c, &a);
     a.check_lead = wf_scope(a.in.action) == WF_SCOPE_LEAD;
     a.lead_seen = c.lead_unit_id;
     a.in.cal = app->cal;
     a.in.now = time_now();
     a.in.actor_account_id = p.account_id;
-    if (store_case_update(app->store, c.number, a.in.action == ACT_MERGE && a.into[0] ? a.into : NULL,
-                          act_fn, &a, &out, &err))
+    if (store_case_update(app->store, c.number,
+                          a.in.action == ACT_MERGE && a.into[0] ? a.into : NULL, act_fn, &a, &out,
+                          &err))
         goto fail;
     reply_case(r, app, &p, 200, &out);
     goto out;
 fail:
-    if (err.code == GZ_ECONFLICT)
-        reply_conflict(r, app, &p, &err);
-    else if (err.code == GZ_ENOTFOUND && strcmp(err.field, "number") == 0 && a.into[0])
-        http_reply_error(r, 422, "invalid", "into", "case %s not found", a.into);
-    else
-        api_fail(r, &err);
+    action_failed(r, app, &p, &a, &err);
 out:
     case_release(&c);
 out_body:

@@ -10,13 +10,14 @@
 #include <stdio.h>
 
 #include "api/api_util.h"
-#include "io/parse.h"
 #include "api/views.h"
+#include "io/parse.h"
 #include "util/json.h"
 
 static const char *const category_keys[] = {
-    "code",      "name",       "name_en",   "respond_limit", "resolve_limit", "urgent_limit",
-    "kind",      "claimable",  "kb_answer", "active",        NULL};
+    "code",          "name",         "name_en", "respond_limit",
+    "resolve_limit", "urgent_limit", "kind",    "claimable",
+    "kb_answer",     "active",       NULL};
 
 /* Check the body, the caller's right, apply and store; create or update. */
 static void put_category(struct http_req *r, struct app *app, bool create)

@@ -11,8 +11,8 @@
 #include <stdio.h>
 
 #include "api/api_util.h"
-#include "io/parse.h"
 #include "api/views.h"
+#include "io/parse.h"
 #include "util/json.h"
 #include "util/text.h"
 
@@ -53,7 +53,8 @@ static bool may_manage(struct app *app, const struct principal *p, int64_t paren
              ? store_unit_get_by_code(app->store, parent_code, &parent, NULL, &err)
              : store_unit_get(app->store, parent_id, &parent, NULL, &err);
     if (rc)
-        return api_root_admin(app, p); /* a root admin hears from the store which parent is missing */
+        return api_root_admin(app,
+                              p); /* a root admin hears from the store which parent is missing */
     parent_id = parent.id;
     unit_release(&parent);
     return api_role_over(app, p, ROLE_ADMIN, parent_id);
@@ -235,8 +236,7 @@ static void list_units(struct http_req *r, void *arg)
     struct gz_err err = {0};
     json_t *next = NULL;
 
-    if (api_principal(r, app, &p) || unit_filter_from(r, app, &f) ||
-        api_page(r, &pg, NULL, 0))
+    if (api_principal(r, app, &p) || unit_filter_from(r, app, &f) || api_page(r, &pg, NULL, 0))
         goto out;
     c.geometry = f.with_geometry;
     if (store_unit_list(app->store, &f, &pg, add_unit, &c, &err)) {

@@ -7,15 +7,15 @@
 
 json_t *view_unit(const struct unit *u, const char *parent_code, bool geometry)
 {
-    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:b, s:o, s:o}", "id",
-                          (json_int_t)u->id, "code", u->code, "name", u->name, "name_en", u->name_en,
-                          "kind", unit_kind_name(u->kind), "parent_id",
-                          u->parent_id ? json_integer(u->parent_id) : json_null(), "parent_code",
-                          json_str_or_null(parent_code), "contact", u->contact, "active", u->active,
-                          "created_at", api_time(u->created_at), "updated_at",
-                          api_time(u->updated_at));
+    json_t *j = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:b, s:o, s:o}", "id", (json_int_t)u->id, "code",
+        u->code, "name", u->name, "name_en", u->name_en, "kind", unit_kind_name(u->kind),
+        "parent_id", u->parent_id ? json_integer(u->parent_id) : json_null(), "parent_code",
+        json_str_or_null(parent_code), "contact", u->contact, "active", u->active, "created_at",
+        api_time(u->created_at), "updated_at", api_time(u->updated_at));
 
-    json_object_set_new(j, "has_jurisdiction", json_boolean(u->has_jurisdiction || u->jurisdiction));
+    json_object_set_new(j, "has_jurisdiction",
+                        json_boolean(u->has_jurisdiction || u->jurisdiction));
     if (geometry && u->jurisdiction)
         json_object_set_new(j, "jurisdiction", json_loads(u->jurisdiction, 0, NULL));
     return j;
@@ -46,8 +46,8 @@ json_t *view_account(const struct account *a, bool full)
     if (!full)
         account_mask_phone(a->phone, masked, sizeof(masked));
     return json_pack("{s:I, s:s, s:s, s:o, s:b, s:o}", "id", (json_int_t)a->id, "login", a->login,
-                     "name", a->name, "phone", json_str_or_null(full ? a->phone : masked),
-                     "active", a->active, "created_at", api_time(a->created_at));
+                     "name", a->name, "phone", json_str_or_null(full ? a->phone : masked), "active",
+                     a->active, "created_at", api_time(a->created_at));
 }
 
 json_t *view_membership(const struct membership *m)

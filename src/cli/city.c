@@ -93,7 +93,8 @@ int cmd_verify(const struct cli_opts *o)
         fprintf(stderr, "gongzhi: verify: %s\n", err.msg);
         code = 1;
     } else if (w.why) {
-        printf("bad event %lld: %s (%lld events before it verified)\n", (long long)w.bad, w.why, w.n);
+        printf("bad event %lld: %s (%lld events before it verified)\n", (long long)w.bad, w.why,
+               w.n);
         code = 1;
     } else if (check_head(s, &w)) {
         printf("bad event %lld: the chain ends before its recorded head (%lld events verified)\n",

@@ -5,20 +5,20 @@
 #include "gz.h"
 
 #include <glob.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include <pthread.h>
-#include <sodium.h>
 
 #include "api/api.h"
 #include "cli/cli.h"
+#include "core/calendar.h"
 #include "core/throttle.h"
 #include "http/server.h"
 #include "io/import.h"
 #include "jobs/sweeper.h"
-#include "core/calendar.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/timeutil.h"
@@ -95,8 +95,8 @@ int cmd_serve(const struct cli_opts *o)
     int code = 0;
 
     if (access(o->db, F_OK) != 0) {
-        fprintf(stderr, "gongzhi: %s does not exist; create it with gongzhi init --db %s\n",
-                o->db, o->db);
+        fprintf(stderr, "gongzhi: %s does not exist; create it with gongzhi init --db %s\n", o->db,
+                o->db);
         return 1;
     }
     s = cli_open_store(o, &code);
@@ -120,7 +120,8 @@ static int create_admin(struct store *s, int64_t unit_id, struct gz_err *err)
         snprintf(pw, sizeof(pw), "%s", env);
     } else {
         randombytes_buf(raw, sizeof(raw));
-        sodium_bin2base64(pw, sizeof(pw), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        sodium_bin2base64(pw, sizeof(pw), raw, sizeof(raw),
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     }
     account_init(&a);
     snprintf(a.login, sizeof(a.login), "admin");
@@ -232,8 +233,8 @@ int cmd_import(const struct cli_opts *o)
     if (!s)
         return code;
     if (import_file(s, o->argv[0], o->argv[1], &count, &err)) {
-        fprintf(stderr, "gongzhi: import %s: %s: %s (field %s); nothing was written\n",
-                o->argv[0], o->argv[1], err.msg, err.field[0] ? err.field : "-");
+        fprintf(stderr, "gongzhi: import %s: %s: %s (field %s); nothing was written\n", o->argv[0],
+                o->argv[1], err.msg, err.field[0] ? err.field : "-");
         code = 1;
     } else {
         printf("imported %zu %s from %s in %.2f s\n", count, o->argv[0], o->argv[1],

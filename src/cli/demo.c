@@ -45,8 +45,8 @@ static int add_account(struct store *s, const char *login, const char *name, con
     account_init(&a);
     snprintf(a.login, sizeof(a.login), "%s", login);
     snprintf(a.name, sizeof(a.name), "%s", name);
-    if (store_unit_get_by_code(s, unit_code, &u, NULL, err) || auth_password_hash(DEMO_PASSWORD, hash) ||
-        store_account_create(s, &a, hash, err))
+    if (store_unit_get_by_code(s, unit_code, &u, NULL, err) ||
+        auth_password_hash(DEMO_PASSWORD, hash) || store_account_create(s, &a, hash, err))
         return err->code ? err->code : GZ_EIO;
     m.account_id = a.id;
     m.unit_id = u.id;

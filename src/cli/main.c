@@ -41,7 +41,8 @@ static int cmd_help(const struct cli_opts *o)
 {
     (void)o;
     printf("gongzhi %s - urban social governance platform\n\n"
-           "usage: gongzhi COMMAND [FLAGS] [ARGS]\n\ncommands:\n", GZ_VERSION);
+           "usage: gongzhi COMMAND [FLAGS] [ARGS]\n\ncommands:\n",
+           GZ_VERSION);
     for (size_t i = 0; i < GZ_ARRAY_LEN(commands); i++)
         printf("  %-8s %s\n", commands[i].name, commands[i].help);
     printf("\nflags:\n"

@@ -39,7 +39,8 @@ int account_validate(const struct account *a, struct gz_err *err)
     if (!text_utf8_valid(a->name, strlen(a->name)))
         return gz_fail(err, GZ_EINVAL, "name", "name is not valid UTF-8");
     if (a->phone[0] && !text_is_phone(a->phone))
-        return gz_fail(err, GZ_EINVAL, "phone", "phone must be 5-20 digits, optionally with + - or spaces");
+        return gz_fail(err, GZ_EINVAL, "phone",
+                       "phone must be 5-20 digits, optionally with + - or spaces");
     return 0;
 }
 

@@ -42,7 +42,8 @@ struct membership {
 
 void account_init(struct account *a);
 /* login, name, phone. */
-int account_validate(const struct account *a, struct gz_err *err) __attribute__((warn_unused_result));
+int account_validate(const struct account *a, struct gz_err *err)
+    __attribute__((warn_unused_result));
 /* 8..256 bytes of UTF-8, not all the same character, not the login. */
 int account_check_password(const char *login, const char *password, struct gz_err *err)
     __attribute__((warn_unused_result));

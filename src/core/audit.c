@@ -37,9 +37,9 @@ static char *canonical(const struct event *e)
     }
     o = json_pack("{s:I, s:I, s:s, s:I, s:I, s:I, s:s, s:o}", "id", (json_int_t)e->id, "case_id",
                   (json_int_t)e->case_id, "kind", e->kind, "actor_account_id",
-                  (json_int_t)e->actor_account_id, "actor_unit_id",
-                  (json_int_t)e->actor_unit_id, "at", (json_int_t)e->at, "visibility",
-                  e->internal ? "internal" : "public", "body", body);
+                  (json_int_t)e->actor_account_id, "actor_unit_id", (json_int_t)e->actor_unit_id,
+                  "at", (json_int_t)e->at, "visibility", e->internal ? "internal" : "public",
+                  "body", body);
     text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     json_decref(o);
     return text;

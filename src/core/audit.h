@@ -17,13 +17,13 @@
 
 struct event {
     int64_t id;
-    int64_t case_id;          /* 0 for events about no case */
+    int64_t case_id; /* 0 for events about no case */
     char kind[AUDIT_KIND_MAX];
     int64_t actor_account_id; /* 0 = the platform itself (sweeper, automatic routing) */
     int64_t actor_unit_id;
     int64_t at;
-    bool internal;            /* internal events never reach public views */
-    char *body;               /* compact JSON object text, heap */
+    bool internal; /* internal events never reach public views */
+    char *body;    /* compact JSON object text, heap */
     char prev_hash[AUDIT_HASH_HEX + 1];
     char hash[AUDIT_HASH_HEX + 1];
 };

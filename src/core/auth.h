@@ -12,7 +12,7 @@
 
 #include "core/account.h"
 
-#define AUTH_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
+#define AUTH_HASH_MAX 128   /* crypto_pwhash_STRBYTES */
 #define AUTH_TOKEN_CHARS 64 /* hex of 32 bytes */
 #define AUTH_TOKEN_HASH_CHARS 64
 
@@ -24,7 +24,8 @@ int auth_password_hash(const char *password, char *out) __attribute__((warn_unus
 bool auth_password_verify(const char *hash, const char *password);
 /* A dummy verify costing as much as a real one, so unknown logins take as long. */
 void auth_password_burn(const char *password);
-/* New random token as hex (out[AUTH_TOKEN_CHARS+1]) and its hash (hash[AUTH_TOKEN_HASH_CHARS+1]). */
+/* New random token as hex (out[AUTH_TOKEN_CHARS+1]) and its hash (hash[AUTH_TOKEN_HASH_CHARS+1]).
+ */
 void auth_token_new(char *out, char *hash);
 /* Hash of a presented token; false when it is not a well-formed token. */
 bool auth_token_hash(const char *token, char *hash);

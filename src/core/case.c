@@ -91,7 +91,8 @@ static int check_coords(const struct case_rec *c, struct gz_err *err)
     bool has_lat = c->lat != CASE_NO_COORD, has_lon = c->lon != CASE_NO_COORD;
 
     if (has_lat != has_lon)
-        return gz_fail(err, GZ_EINVAL, has_lat ? "lon" : "lat", "give both lat and lon, or neither");
+        return gz_fail(err, GZ_EINVAL, has_lat ? "lon" : "lat",
+                       "give both lat and lon, or neither");
     if (has_lat && (!isfinite(c->lat) || fabs(c->lat) > 90.0))
         return gz_fail(err, GZ_EINVAL, "lat", "lat must be between -90 and 90");
     if (has_lon && (!isfinite(c->lon) || fabs(c->lon) > 180.0))
@@ -113,7 +114,8 @@ int case_validate_intake(const struct case_rec *c, struct gz_err *err)
     if (c->address && !text_utf8_valid(c->address, strlen(c->address)))
         return gz_fail(err, GZ_EINVAL, "address", "address is not valid UTF-8");
     if (c->reporter_phone[0] && !text_is_phone(c->reporter_phone))
-        return gz_fail(err, GZ_EINVAL, "phone", "phone must be 5-20 digits, optionally with + - or spaces");
+        return gz_fail(err, GZ_EINVAL, "phone",
+                       "phone must be 5-20 digits, optionally with + - or spaces");
     if (!text_utf8_valid(c->reporter_name, strlen(c->reporter_name)))
         return gz_fail(err, GZ_EINVAL, "name", "name is not valid UTF-8");
     if ((unsigned)c->channel >= CHANNEL_COUNT)

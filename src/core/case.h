@@ -62,8 +62,8 @@ struct case_rec {
     char number[CASE_NUMBER_LEN + 1];
     enum case_channel channel;
     char external_id[GZ_MAX_CODE + 1];
-    char *text;    /* heap */
-    char *address; /* heap, may be NULL */
+    char *text;      /* heap */
+    char *address;   /* heap, may be NULL */
     double lat, lon; /* CASE_NO_COORD when not given */
     char category[CATEGORY_CODE_MAX + 1];
     bool category_by_operator;
@@ -74,7 +74,8 @@ struct case_rec {
     int64_t lead_unit_id;
     size_t n_co;
     int64_t co_units[CASE_MAX_CO];
-    bool units_changed; /* set by the workflow when lead/co changed: the store rewrites case_units */
+    bool
+        units_changed; /* set by the workflow when lead/co changed: the store rewrites case_units */
     int64_t reporter_account_id;
     char reporter_name[GZ_MAX_NAME];
     char reporter_phone[GZ_MAX_PHONE + 1];
@@ -82,16 +83,16 @@ struct case_rec {
     int64_t parent_id;
     int metoo;
     int64_t created_at, dispatched_at, accepted_at, resolved_at, verified_at, closed_at;
-    int64_t respond_by, resolve_by;         /* 0 = none */
+    int64_t respond_by, resolve_by;               /* 0 = none */
     int64_t remind_respond_at, remind_resolve_at; /* the 80 % points */
-    int escalated;                          /* ESC_* bits */
-    int contacted, solved;                  /* -1 unknown, 0, 1 */
+    int escalated;                                /* ESC_* bits */
+    int contacted, solved;                        /* -1 unknown, 0, 1 */
     enum satisfaction satisfaction;
     int rework_count;
     enum extension_state extension;
-    struct tlimit extension_limit;          /* what was asked for */
-    char *reply;                            /* public reply text, heap */
-    int64_t version;                        /* bumps on every change */
+    struct tlimit extension_limit; /* what was asked for */
+    char *reply;                   /* public reply text, heap */
+    int64_t version;               /* bumps on every change */
 };
 
 void case_init(struct case_rec *c);

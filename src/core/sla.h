@@ -23,7 +23,8 @@ struct sla_limits {
 
 /* Beijing 12345 ordinary defaults: respond 1 workday, resolve 7 workdays, urgent 2 hours. */
 void sla_defaults(struct sla_limits *l);
-/* Fill the limits l still lacks (amount 0) from category c; call from leaf to root, then defaults. */
+/* Fill the limits l still lacks (amount 0) from category c; call from leaf to root, then defaults.
+ */
 void sla_inherit(struct sla_limits *l, const struct category *c);
 /* The clock starts: set dispatched_at, respond_by, resolve_by and reminders; clear escalations. */
 void sla_start(struct case_rec *c, const struct sla_limits *l, const struct calendar *cal,
@@ -33,8 +34,13 @@ void sla_shift(struct case_rec *c, int64_t seconds);
 /* An approved extension moves resolve_by (and its reminder) once by `ext`. */
 void sla_extend(struct case_rec *c, const struct tlimit *ext, const struct calendar *cal);
 
-enum sla_escalation { SLA_NONE, SLA_REMIND_RESPOND, SLA_SUPERVISE_RESPOND, SLA_REMIND_RESOLVE,
-                      SLA_SUPERVISE_RESOLVE };
+enum sla_escalation {
+    SLA_NONE,
+    SLA_REMIND_RESPOND,
+    SLA_SUPERVISE_RESPOND,
+    SLA_REMIND_RESOLVE,
+    SLA_SUPERVISE_RESOLVE
+};
 /* The first escalation due at `now` and not yet given (SLA_NONE when none). */
 enum sla_escalation sla_due(const struct case_rec *c, int64_t now);
 /* The ESC_* bits it marks as given (a supervision also marks its reminder). */

@@ -131,9 +131,10 @@ void category_derive_parent(struct category *c)
 
 static int check_limit(const char *field, const struct tlimit *l, struct gz_err *err)
 {
-    if (l->amount < 0 || (unsigned)l->unit >= LIMIT_UNIT_COUNT ||
-        l->amount > limit_max[l->unit])
-        return gz_fail(err, GZ_EINVAL, field, "%s must be a positive amount of hours, work_hours or workdays, at most a year", field);
+    if (l->amount < 0 || (unsigned)l->unit >= LIMIT_UNIT_COUNT || l->amount > limit_max[l->unit])
+        return gz_fail(
+            err, GZ_EINVAL, field,
+            "%s must be a positive amount of hours, work_hours or workdays, at most a year", field);
     return 0;
 }
 
@@ -142,7 +143,8 @@ static int check_text(const char *field, const char *s, size_t max, struct gz_er
     size_t n = strlen(s);
 
     if (n > max || !text_utf8_valid(s, n))
-        return gz_fail(err, GZ_EINVAL, field, "%s must be valid UTF-8 of at most %zu bytes", field, max);
+        return gz_fail(err, GZ_EINVAL, field, "%s must be valid UTF-8 of at most %zu bytes", field,
+                       max);
     return 0;
 }
 

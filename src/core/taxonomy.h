@@ -42,7 +42,8 @@ struct category {
 
 void category_init(struct category *c);
 void category_release(struct category *c);
-int category_copy(struct category *dst, const struct category *src) __attribute__((warn_unused_result));
+int category_copy(struct category *dst, const struct category *src)
+    __attribute__((warn_unused_result));
 
 const char *limit_unit_name(enum limit_unit u);
 int limit_unit_parse(const char *s); /* -1 when unknown */

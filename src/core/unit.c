@@ -12,8 +12,8 @@
 #include "util/text.h"
 
 static const char *const kind_names[UNIT_KIND_COUNT] = {
-    "city",       "district",   "street",   "community",  "grid",          "department",
-    "party",      "mass_org",   "enterprise", "social_org", "volunteer_team",
+    "city",  "district", "street",     "community",  "grid",           "department",
+    "party", "mass_org", "enterprise", "social_org", "volunteer_team",
 };
 
 void unit_init(struct unit *u)
@@ -69,8 +69,8 @@ int unit_validate(const struct unit *u, struct gz_err *err)
     int rc;
 
     if (!text_is_code(u->code, GZ_MAX_CODE))
-        return gz_fail(err, GZ_EINVAL, "code",
-                       "code must be 1-%d characters of A-Z a-z 0-9 _ . -", GZ_MAX_CODE);
+        return gz_fail(err, GZ_EINVAL, "code", "code must be 1-%d characters of A-Z a-z 0-9 _ . -",
+                       GZ_MAX_CODE);
     rc = check_name("name", u->name, true, err);
     if (!rc)
         rc = check_name("name_en", u->name_en, false, err);
@@ -96,7 +96,8 @@ int unit_check_parent(enum unit_kind child, const enum unit_kind *parent, struct
     if (cl < 0)
         return 0;
     if (unit_kind_level(*parent) < 0 || unit_kind_level(*parent) >= cl)
-        return gz_fail(err, GZ_EINVAL, "parent", "a %s must sit under a higher territorial level, not a %s",
+        return gz_fail(err, GZ_EINVAL, "parent",
+                       "a %s must sit under a higher territorial level, not a %s",
                        unit_kind_name(child), unit_kind_name(*parent));
     return 0;
 }
@@ -153,7 +154,8 @@ static int check_geometry_json(const json_t *g, struct gz_err *err)
         return 0;
     }
     if (strcmp(type, "MultiPolygon") != 0 || json_array_size(coords) == 0)
-        return gz_fail(err, GZ_EINVAL, "jurisdiction", "jurisdiction must be a Polygon or MultiPolygon");
+        return gz_fail(err, GZ_EINVAL, "jurisdiction",
+                       "jurisdiction must be a Polygon or MultiPolygon");
     json_array_foreach(coords, i, poly) {
         if (!check_polygon(poly))
             return gz_fail(err, GZ_EINVAL, "jurisdiction",

@@ -38,7 +38,7 @@ struct unit {
     int64_t parent_id; /* 0 = root */
     char contact[GZ_MAX_CONTACT];
     bool active;
-    char *jurisdiction; /* GeoJSON geometry text, heap, NULL when none or not loaded */
+    char *jurisdiction;    /* GeoJSON geometry text, heap, NULL when none or not loaded */
     bool has_jurisdiction; /* set by the store even when the text is not loaded */
     int64_t created_at;
     int64_t updated_at;
@@ -71,6 +71,7 @@ int unit_check_parent(enum unit_kind child, const enum unit_kind *parent, struct
  * lon/lat positions in range and closed rings of >= 4 positions. Deeper
  * validity (self-intersection) is repaired by the geo module.
  */
-int unit_check_geometry(const char *geojson, struct gz_err *err) __attribute__((warn_unused_result));
+int unit_check_geometry(const char *geojson, struct gz_err *err)
+    __attribute__((warn_unused_result));
 
 #endif

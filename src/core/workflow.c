@@ -37,14 +37,14 @@ static const struct rule rules[ACT_COUNT] = {
     [ACT_REDISPATCH] = {"redispatch", R(ROLE_DISPATCHER), WF_SCOPE_TARGET,
                         S(CASE_DISPATCHED) | S(CASE_ACCEPTED) | S(CASE_RETURNED), false},
     [ACT_ACCEPT] = {"accept", R(ROLE_HANDLER), WF_SCOPE_LEAD, S(CASE_DISPATCHED), false},
-    [ACT_RETURN] = {"return", R(ROLE_HANDLER), WF_SCOPE_LEAD,
-                    S(CASE_DISPATCHED) | S(CASE_ACCEPTED), true},
+    [ACT_RETURN] = {"return", R(ROLE_HANDLER), WF_SCOPE_LEAD, S(CASE_DISPATCHED) | S(CASE_ACCEPTED),
+                    true},
     [ACT_REPLY] = {"reply", R(ROLE_HANDLER), WF_SCOPE_LEAD, S(CASE_ACCEPTED), false},
     /* NEEDSWORK: grid workers should verify only in their grid once cases are located */
     [ACT_VERIFY] = {"verify", R(ROLE_GRID_WORKER) | R(ROLE_SUPERVISOR), WF_SCOPE_ANY,
                     S(CASE_RESOLVED), false},
-    [ACT_REVISIT] = {"revisit", R(ROLE_OPERATOR), WF_SCOPE_ANY,
-                     S(CASE_RESOLVED) | S(CASE_VERIFIED), false},
+    [ACT_REVISIT] = {"revisit", R(ROLE_OPERATOR), WF_SCOPE_ANY, S(CASE_RESOLVED) | S(CASE_VERIFIED),
+                     false},
     [ACT_REOPEN] = {"reopen", R(ROLE_SUPERVISOR) | R(ROLE_DISPATCHER), WF_SCOPE_ANY,
                     S(CASE_RESOLVED) | S(CASE_VERIFIED) | S(CASE_CLOSED), false},
     [ACT_CLOSE] = {"close", R(ROLE_OPERATOR) | R(ROLE_DISPATCHER) | R(ROLE_SUPERVISOR),
@@ -53,14 +53,13 @@ static const struct rule rules[ACT_COUNT] = {
     [ACT_MERGE] = {"merge", R(ROLE_OPERATOR) | R(ROLE_DISPATCHER), WF_SCOPE_ANY,
                    S(CASE_RECEIVED) | S(CASE_DISPATCHED) | S(CASE_ACCEPTED) | S(CASE_RETURNED),
                    false},
-    [ACT_INVALIDATE] = {"invalidate",
-                        R(ROLE_OPERATOR) | R(ROLE_DISPATCHER) | R(ROLE_SUPERVISOR), WF_SCOPE_ANY,
-                        S(CASE_RECEIVED) | S(CASE_RETURNED), false},
+    [ACT_INVALIDATE] = {"invalidate", R(ROLE_OPERATOR) | R(ROLE_DISPATCHER) | R(ROLE_SUPERVISOR),
+                        WF_SCOPE_ANY, S(CASE_RECEIVED) | S(CASE_RETURNED), false},
     [ACT_PARK] = {"park", R(ROLE_SUPERVISOR), WF_SCOPE_LEAD,
                   S(CASE_DISPATCHED) | S(CASE_ACCEPTED) | S(CASE_RETURNED), false},
     [ACT_UNPARK] = {"unpark", R(ROLE_SUPERVISOR), WF_SCOPE_LEAD, S(CASE_PARKED), false},
-    [ACT_EXTEND] = {"extend", R(ROLE_HANDLER), WF_SCOPE_LEAD,
-                    S(CASE_DISPATCHED) | S(CASE_ACCEPTED), true},
+    [ACT_EXTEND] = {"extend", R(ROLE_HANDLER), WF_SCOPE_LEAD, S(CASE_DISPATCHED) | S(CASE_ACCEPTED),
+                    true},
     [ACT_APPROVE_EXTENSION] = {"approve_extension", R(ROLE_SUPERVISOR), WF_SCOPE_LEAD,
                                S(CASE_DISPATCHED) | S(CASE_ACCEPTED) | S(CASE_RETURNED), true},
     [ACT_REFUSE_EXTENSION] = {"refuse_extension", R(ROLE_SUPERVISOR), WF_SCOPE_LEAD,
@@ -114,7 +113,8 @@ static int need_text(const char *field, const char *s, struct gz_err *err)
     if (!text_utf8_valid(s, strlen(s)))
         return gz_fail(err, GZ_EINVAL, field, "%s is not valid UTF-8", field);
     if (text_utf8_len(s) > WF_TEXT_MAX)
-        return gz_fail(err, GZ_EINVAL, field, "%s is longer than %d characters", field, WF_TEXT_MAX);
+        return gz_fail(err, GZ_EINVAL, field, "%s is longer than %d characters", field,
+                       WF_TEXT_MAX);
     return 0;
 }
 
@@ -333,8 +333,7 @@ static int do_invalidate(struct case_rec *c, const struct wf_input *in, json_t *
     return 0;
 }
 
-static int do_park(struct case_rec *c, const struct wf_input *in, json_t **body,
-                   struct gz_err *err)
+static int do_park(struct case_rec *c, const struct wf_input *in, json_t **body, struct gz_err *err)
 {
     int rc = need_text("reason", in->reason, err);
 
@@ -424,21 +423,28 @@ static int do_merge(struct case_rec *c, struct case_rec *parent, const struct wf
     c->closed_at = in->now;
     parent->metoo += 1 + c->metoo;
     *body = json_pack("{s:s}", "into", parent->number);
-    event_fill(pev, in, "metoo", json_pack("{s:s, s:i}", "merged", c->number, "metoo",
-                                            parent->metoo), false);
+    event_fill(pev, in, "metoo",
+               json_pack("{s:s, s:i}", "merged", c->number, "metoo", parent->metoo), false);
     return 0;
 }
 
 typedef int (*action_fn)(struct case_rec *, const struct wf_input *, json_t **, struct gz_err *);
 
 static const action_fn actions[ACT_COUNT] = {
-    [ACT_DISPATCH] = do_dispatch,     [ACT_REDISPATCH] = do_dispatch,
-    [ACT_ACCEPT] = do_accept,         [ACT_RETURN] = do_return,
-    [ACT_REPLY] = do_reply,           [ACT_VERIFY] = do_verify,
-    [ACT_REVISIT] = do_revisit,       [ACT_REOPEN] = do_reopen,
-    [ACT_CLOSE] = do_close,           [ACT_ANSWER] = do_answer,
-    [ACT_INVALIDATE] = do_invalidate, [ACT_PARK] = do_park,
-    [ACT_UNPARK] = do_unpark,         [ACT_EXTEND] = do_extend,
+    [ACT_DISPATCH] = do_dispatch,
+    [ACT_REDISPATCH] = do_dispatch,
+    [ACT_ACCEPT] = do_accept,
+    [ACT_RETURN] = do_return,
+    [ACT_REPLY] = do_reply,
+    [ACT_VERIFY] = do_verify,
+    [ACT_REVISIT] = do_revisit,
+    [ACT_REOPEN] = do_reopen,
+    [ACT_CLOSE] = do_close,
+    [ACT_ANSWER] = do_answer,
+    [ACT_INVALIDATE] = do_invalidate,
+    [ACT_PARK] = do_park,
+    [ACT_UNPARK] = do_unpark,
+    [ACT_EXTEND] = do_extend,
     [ACT_APPROVE_EXTENSION] = do_decide_extension,
     [ACT_REFUSE_EXTENSION] = do_decide_extension,
     [ACT_COMMENT] = do_comment,

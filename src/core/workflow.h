@@ -51,20 +51,20 @@ enum wf_scope {
 
 struct wf_input {
     enum case_action action;
-    int64_t unit_id;                   /* dispatch, redispatch: the lead */
+    int64_t unit_id; /* dispatch, redispatch: the lead */
     size_t n_co;
     int64_t co_units[CASE_MAX_CO];
     char category[CATEGORY_CODE_MAX + 1]; /* dispatch may set it; "" keeps the case's */
-    const struct sla_limits *limits;   /* dispatch, redispatch: of the case's category */
+    const struct sla_limits *limits;      /* dispatch, redispatch: of the case's category */
     const struct calendar *cal;
-    const char *reason;                /* return, invalidate, park, extend, refuse, reopen */
-    const char *text;                  /* reply, answer, comment: public text */
-    const char *note;                  /* internal note */
-    bool pass;                         /* verify */
-    bool internal;                     /* comment */
-    int contacted, solved;             /* revisit: 0 or 1 */
-    enum satisfaction satisfaction;    /* revisit */
-    struct tlimit extension;           /* extend */
+    const char *reason;             /* return, invalidate, park, extend, refuse, reopen */
+    const char *text;               /* reply, answer, comment: public text */
+    const char *note;               /* internal note */
+    bool pass;                      /* verify */
+    bool internal;                  /* comment */
+    int contacted, solved;          /* revisit: 0 or 1 */
+    enum satisfaction satisfaction; /* revisit */
+    struct tlimit extension;        /* extend */
     int64_t now;
     int64_t actor_account_id;
     int64_t actor_unit_id;

@@ -132,7 +132,8 @@ static bool decode(const char *src, size_t n, char *dst, size_t size)
     return true;
 }
 
-static bool match_route(const struct route *rt, const char **seg, size_t nseg, struct route_match *m)
+static bool match_route(const struct route *rt, const char **seg, size_t nseg,
+                        struct route_match *m)
 {
     if (rt->nseg != nseg)
         return false;

@@ -10,14 +10,14 @@
  */
 #include "gz.h"
 
+#include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "http/server.h"
 #include "util/buf.h"
@@ -59,8 +59,14 @@ struct http_req {
     size_t out_len;
 };
 
-const char *http_method(const struct http_req *r) { return r->method; }
-const char *http_path(const struct http_req *r) { return r->path; }
+const char *http_method(const struct http_req *r)
+{
+    return r->method;
+}
+const char *http_path(const struct http_req *r)
+{
+    return r->path;
+}
 
 const char *http_param(const struct http_req *r, const char *name)
 {
@@ -196,14 +202,17 @@ static enum MHD_Result queue(struct http_req *r)
 
 static void peer_of(struct MHD_Connection *c, char *out, size_t size)
 {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
     snprintf(out, size, "%s", "unknown");
     if (sa && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)size);
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)size);
     else if (sa && sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)size);
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)size);
 }
 
 static struct http_req *req_new(const struct http_server *srv, struct MHD_Connection *c,
@@ -348,10 +357,10 @@ struct http_server *http_server_start(const struct http_config *cfg, const struc
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)(cfg->max_connections ? cfg->max_connections : GZ_MAX_CONNECTIONS),
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout_s ? cfg->timeout_s : GZ_REQUEST_TIMEOUT_S),
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)GZ_MAX_HEADER_MEM,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-        MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)(cfg->timeout_s ? cfg->timeout_s : GZ_REQUEST_TIMEOUT_S),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)GZ_MAX_HEADER_MEM, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
     if (!s->d) {
         gz_fail(err, GZ_EIO, "port", "cannot listen on %s:%d", cfg->bind ? cfg->bind : "127.0.0.1",
                 cfg->port);

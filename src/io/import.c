@@ -123,7 +123,7 @@ enum { COL_MAX = 16 };
 struct csv_state {
     struct import_categories *out;
     size_t cap;
-    size_t line;           /* current record, 1-based */
+    size_t line; /* current record, 1-based */
     int ncols;
     char *header[COL_MAX];
     char *fields[COL_MAX];
@@ -165,8 +165,8 @@ static int set_str(json_t *o, const char *key, const char *v)
 /* A CSV record as the JSON object parse_category reads. */
 static int csv_record(struct csv_state *st, struct category *c)
 {
-    static const char *const strs[] = {"code", "name", "name_en", "respond_limit",
-                                       "resolve_limit", "urgent_limit", "kind", "kb_answer"};
+    static const char *const strs[] = {"code",          "name",         "name_en", "respond_limit",
+                                       "resolve_limit", "urgent_limit", "kind",    "kb_answer"};
     json_t *o = json_object();
     const char *v;
     int rc = 0;
@@ -185,7 +185,8 @@ static int csv_record(struct csv_state *st, struct category *c)
         if (strcmp(v, "true") && strcmp(v, "false") && strcmp(v, "1") && strcmp(v, "0"))
             rc = gz_fail(st->err, GZ_EINVAL, key, "%s must be true or false", key);
         else
-            json_object_set_new(o, key, json_boolean(strcmp(v, "true") == 0 || strcmp(v, "1") == 0));
+            json_object_set_new(o, key,
+                                json_boolean(strcmp(v, "true") == 0 || strcmp(v, "1") == 0));
     }
     category_init(c);
     if (!rc && !json_object_get(o, "code"))
@@ -270,9 +271,11 @@ int import_parse_categories_csv(const char *text, size_t len, struct import_cate
         return gz_fail(err, GZ_ENOMEM, "", "out of memory");
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         text += 3, len -= 3; /* a spreadsheet's byte-order mark */
-    if (csv_parse(&p, text, len, on_field, on_row, &st) != len || csv_fini(&p, on_field, on_row, &st)) {
+    if (csv_parse(&p, text, len, on_field, on_row, &st) != len ||
+        csv_fini(&p, on_field, on_row, &st)) {
         if (!st.rc) {
-            st.rc = gz_fail(err, GZ_EINVAL, "file", "malformed CSV: %s", csv_strerror(csv_error(&p)));
+            st.rc =
+                gz_fail(err, GZ_EINVAL, "file", "malformed CSV: %s", csv_strerror(csv_error(&p)));
             st.bad = st.line + 1;
         }
     }
@@ -423,7 +426,8 @@ int import_file(struct store *s, const char *what, const char *path, size_t *cou
 
     *count = 0;
     if (strcmp(what, "units") && strcmp(what, "categories") && strcmp(what, "calendar"))
-        return gz_fail(err, GZ_EINVAL, "what", "import units, categories or calendar, not %s", what);
+        return gz_fail(err, GZ_EINVAL, "what", "import units, categories or calendar, not %s",
+                       what);
     rc = import_read_file(path, &text, &len, err);
     if (rc)
         return rc;

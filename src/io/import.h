@@ -44,10 +44,12 @@ int import_parse_units(const char *text, size_t len, struct import_units *out, s
  * name required; others optional, in any order). On error *bad is the line.
  */
 int import_parse_categories_csv(const char *text, size_t len, struct import_categories *out,
-                                size_t *bad, struct gz_err *err) __attribute__((warn_unused_result));
+                                size_t *bad, struct gz_err *err)
+    __attribute__((warn_unused_result));
 /* A JSON array of category objects (or {"categories": [...]}); *bad is the index. */
 int import_parse_categories_json(const char *text, size_t len, struct import_categories *out,
-                                 size_t *bad, struct gz_err *err) __attribute__((warn_unused_result));
+                                 size_t *bad, struct gz_err *err)
+    __attribute__((warn_unused_result));
 
 /* Read a whole file, gunzipping when it is gzip; at most GZ_MAX_IMPORT_FILE bytes. */
 int import_read_file(const char *path, char **text, size_t *len, struct gz_err *err)
@@ -55,7 +57,8 @@ int import_read_file(const char *path, char **text, size_t *len, struct gz_err *
 
 /*
  * Read, parse and store a file in one transaction, with a progress bar.
- * what: "units", "categories" or "calendar" (CSV date,kind,occasion). Prints nothing; on error err->msg says where
+ * what: "units", "categories" or "calendar" (CSV date,kind,occasion). Prints nothing; on error
+ * err->msg says where
  * ("feature 12: ..." / "line 7: ...").
  */
 int import_file(struct store *s, const char *what, const char *path, size_t *count,

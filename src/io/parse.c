@@ -108,7 +108,8 @@ static int parse_limit(const json_t *o, const char *key, struct tlimit *l, struc
 bad:
     return gz_fail(err, GZ_EINVAL, key,
                    "%s must be {\"amount\": N, \"unit\": \"hours|work_hours|workdays\"}, "
-                   "\"N unit\" or null", key);
+                   "\"N unit\" or null",
+                   key);
 }
 
 int parse_category(const json_t *o, struct category *c, struct gz_err *err)

@@ -12,8 +12,8 @@
 
 #include "store/store_impl.h"
 
-#define SQ_CACHE 64       /* prepared statements kept per connection */
-#define SQ_GROUP_MAX 512  /* writes committed in one transaction at most */
+#define SQ_CACHE 64      /* prepared statements kept per connection */
+#define SQ_GROUP_MAX 512 /* writes committed in one transaction at most */
 #define SQ_BUSY_MS 10000
 #define SQ_DEFER_MAX SQ_GROUP_MAX /* deferred index writes per group */
 #define SQ_CHECKPOINT_PAGES 4000  /* WAL size that wakes the checkpointer */

@@ -191,7 +191,8 @@ static int read_version(struct sqconn *c, int *version, struct gz_err *err)
 
     rc = sqlite3_prepare_v2(c->db,
                             "SELECT count(*), sum(name='schema_version') FROM sqlite_master "
-                            "WHERE type='table'", -1, &st, NULL);
+                            "WHERE type='table'",
+                            -1, &st, NULL);
     if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
         tables = sqlite3_column_int(st, 0);
         has_version = sqlite3_column_int(st, 1);
@@ -201,7 +202,8 @@ static int read_version(struct sqconn *c, int *version, struct gz_err *err)
         return gz_fail(err, GZ_ESCHEMA, "db", "not a database: %s", sqlite3_errmsg(c->db));
     *version = 0;
     if (tables && !has_version)
-        return gz_fail(err, GZ_ESCHEMA, "db", "the file holds tables but is not a gongzhi database");
+        return gz_fail(err, GZ_ESCHEMA, "db",
+                       "the file holds tables but is not a gongzhi database");
     if (!has_version)
         return 0;
     rc = sqlite3_prepare_v2(c->db, "SELECT max(version) FROM schema_version", -1, &st, NULL);
@@ -222,14 +224,15 @@ static int migrate(struct sqconn *c, int target, int *version, struct gz_err *er
     if (*version > sq_migrations_count)
         return gz_fail(err, GZ_ESCHEMA, "db",
                        "the database has schema version %d, newer than this gongzhi (%d): "
-                       "upgrade gongzhi", *version, sq_migrations_count);
+                       "upgrade gongzhi",
+                       *version, sq_migrations_count);
     if (*version >= target)
         return 0;
     rc = sq_exec(c, "BEGIN IMMEDIATE", err);
     for (int v = *version; !rc && v < target; v++) {
         rc = sq_exec(c, sq_migrations[v], err);
-        snprintf(sql, sizeof(sql), "DELETE FROM schema_version; INSERT INTO schema_version VALUES(%d)",
-                 v + 1);
+        snprintf(sql, sizeof(sql),
+                 "DELETE FROM schema_version; INSERT INTO schema_version VALUES(%d)", v + 1);
         if (!rc)
             rc = sq_exec(c, sql, err);
     }

@@ -18,9 +18,9 @@
 
 #include "core/account.h"
 #include "core/audit.h"
+#include "core/auth.h"
 #include "core/calendar.h"
 #include "core/case.h"
-#include "core/auth.h"
 #include "core/taxonomy.h"
 #include "core/unit.h"
 
@@ -67,15 +67,17 @@ struct unit_filter {
 /* Create; u->id is filled. parent_code (or u->parent_id) names the parent. */
 int store_unit_create(struct store *s, struct unit *u, const char *parent_code, struct gz_err *err)
     __attribute__((warn_unused_result));
-/* Replace the editable fields of unit u->id (code, names, kind, parent, contact, active, jurisdiction). */
+/* Replace the editable fields of unit u->id (code, names, kind, parent, contact, active,
+ * jurisdiction). */
 int store_unit_update(struct store *s, struct unit *u, const char *parent_code, struct gz_err *err)
     __attribute__((warn_unused_result));
-int store_unit_get(struct store *s, int64_t id, struct unit *out, char *parent_code, struct gz_err *err)
-    __attribute__((warn_unused_result));
+int store_unit_get(struct store *s, int64_t id, struct unit *out, char *parent_code,
+                   struct gz_err *err) __attribute__((warn_unused_result));
 int store_unit_get_by_code(struct store *s, const char *code, struct unit *out, char *parent_code,
                            struct gz_err *err) __attribute__((warn_unused_result));
 int store_unit_list(struct store *s, const struct unit_filter *f, const struct store_page *pg,
-                    store_unit_fn fn, void *ctx, struct gz_err *err) __attribute__((warn_unused_result));
+                    store_unit_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
 /* Ancestry of a unit: chain[0] = id, then parents up to the root; *n set. */
 int store_unit_chain(struct store *s, int64_t id, int64_t *chain, size_t max, size_t *n,
                      struct gz_err *err) __attribute__((warn_unused_result));
@@ -86,8 +88,7 @@ int store_unit_chain(struct store *s, int64_t id, int64_t *chain, size_t max, si
  */
 int store_unit_import(struct store *s, struct unit *units, char (*parent_codes)[GZ_MAX_CODE + 1],
                       size_t n, store_progress_fn progress, void *pctx, size_t *bad_index,
-                      struct gz_err *err)
-    __attribute__((warn_unused_result));
+                      struct gz_err *err) __attribute__((warn_unused_result));
 
 /* ---- categories ---- */
 int store_category_create(struct store *s, const struct category *c, struct gz_err *err)
@@ -97,16 +98,17 @@ int store_category_update(struct store *s, const struct category *c, struct gz_e
 int store_category_get(struct store *s, const char *code, struct category *out, struct gz_err *err)
     __attribute__((warn_unused_result));
 /* List in code order; prefix "" = all; active -1 any. */
-int store_category_list(struct store *s, const char *prefix, int active, const struct store_page *pg,
-                        store_category_fn fn, void *ctx, struct gz_err *err)
-    __attribute__((warn_unused_result));
+int store_category_list(struct store *s, const char *prefix, int active,
+                        const struct store_page *pg, store_category_fn fn, void *ctx,
+                        struct gz_err *err) __attribute__((warn_unused_result));
 /* Import (upsert) in one transaction, parents first (the store orders by depth, stably). */
-int store_category_import(struct store *s, struct category *cats, size_t n, store_progress_fn progress,
-                          void *pctx, size_t *bad_index, struct gz_err *err) __attribute__((warn_unused_result));
+int store_category_import(struct store *s, struct category *cats, size_t n,
+                          store_progress_fn progress, void *pctx, size_t *bad_index,
+                          struct gz_err *err) __attribute__((warn_unused_result));
 
 /* ---- accounts, memberships, tokens ---- */
-int store_account_create(struct store *s, struct account *a, const char *pw_hash, struct gz_err *err)
-    __attribute__((warn_unused_result));
+int store_account_create(struct store *s, struct account *a, const char *pw_hash,
+                         struct gz_err *err) __attribute__((warn_unused_result));
 /* Update name, phone, active; and the password hash when pw_hash is not NULL. */
 int store_account_update(struct store *s, const struct account *a, const char *pw_hash,
                          struct gz_err *err) __attribute__((warn_unused_result));
@@ -125,8 +127,9 @@ int store_membership_delete(struct store *s, int64_t id, struct gz_err *err)
 int store_membership_get(struct store *s, int64_t id, struct membership *out, struct gz_err *err)
     __attribute__((warn_unused_result));
 /* By account (unit_id 0) or by unit (account_id 0). */
-int store_membership_list(struct store *s, int64_t account_id, int64_t unit_id, store_membership_fn fn,
-                          void *ctx, struct gz_err *err) __attribute__((warn_unused_result));
+int store_membership_list(struct store *s, int64_t account_id, int64_t unit_id,
+                          store_membership_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
 
 int store_token_create(struct store *s, const char *hash, int64_t account_id, int64_t expires_at,
                        struct gz_err *err) __attribute__((warn_unused_result));
@@ -138,8 +141,9 @@ int store_token_purge(struct store *s, int64_t now, struct gz_err *err);
  * The principal behind a token hash, valid at `now`: account (active) and
  * memberships. GZ_EAUTH when unknown, expired or the account is inactive.
  */
-int store_principal_load(struct store *s, const char *token_hash, int64_t now, struct principal *out,
-                         struct gz_err *err) __attribute__((warn_unused_result));
+int store_principal_load(struct store *s, const char *token_hash, int64_t now,
+                         struct principal *out, struct gz_err *err)
+    __attribute__((warn_unused_result));
 
 /* ---- settings (city configuration: time zone, working hours) ---- */
 /* GZ_ENOTFOUND when unset. */
@@ -197,25 +201,25 @@ int store_case_units(struct store *s, int64_t case_id, int64_t *units, size_t ma
 
 /* Numbers of open cases with an escalation due at `now` not yet given. */
 typedef int (*store_number_fn)(void *ctx, const char *number);
-int store_case_due(struct store *s, int64_t now, store_number_fn fn, void *ctx,
-                   struct gz_err *err) __attribute__((warn_unused_result));
+int store_case_due(struct store *s, int64_t now, store_number_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
 
 /* Case lists: see store_case_list in store_cases_query (filters, search, pages). */
 struct case_filter {
-    unsigned status_mask;      /* bit per enum case_status; 0 = any */
-    int64_t unit_id;           /* party to the case (lead or co); 0 = any */
-    bool subtree;              /* unit_id and every unit below it */
-    const char *category;      /* code prefix; NULL = any */
-    unsigned channel_mask;     /* bit per enum case_channel; 0 = any */
-    int64_t created_from, created_to;       /* [from, to); 0 = open */
+    unsigned status_mask;             /* bit per enum case_status; 0 = any */
+    int64_t unit_id;                  /* party to the case (lead or co); 0 = any */
+    bool subtree;                     /* unit_id and every unit below it */
+    const char *category;             /* code prefix; NULL = any */
+    unsigned channel_mask;            /* bit per enum case_channel; 0 = any */
+    int64_t created_from, created_to; /* [from, to); 0 = open */
     int64_t dispatched_from, dispatched_to;
-    bool overdue;              /* with the unit (dispatched, accepted) and past resolve_by,
-                                  or past respond_by before accepting, at now */
+    bool overdue; /* with the unit (dispatched, accepted) and past resolve_by,
+                     or past respond_by before accepting, at now */
     int64_t now;
-    bool bbox;                 /* lat/lon inside [south, north] x [west, east] */
+    bool bbox; /* lat/lon inside [south, north] x [west, east] */
     double south, west, north, east;
-    const char *q;             /* full text over text and address; NULL = none */
-    bool sort_deadline;        /* by resolve_by (cases without one last), else by created_at */
+    const char *q;      /* full text over text and address; NULL = none */
+    bool sort_deadline; /* by resolve_by (cases without one last), else by created_at */
     bool descending;
     /* visibility: when visible_units is non-NULL, only cases with a party in
        one of these units or their subtrees */

@@ -32,8 +32,9 @@ struct account_job {
 
 static int job_account_create(struct sqconn *c, void *arg, struct gz_err *err)
 {
-    static const char sql[] = "INSERT INTO accounts(login, name, phone, pw_hash, active, created_at)"
-                              " VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+    static const char sql[] =
+        "INSERT INTO accounts(login, name, phone, pw_hash, active, created_at)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
     struct account_job *j = arg;
     sqlite3_stmt *st = sq_stmt(c, sql, err);
     int rc;
@@ -174,9 +175,10 @@ static void membership_from_row(sqlite3_stmt *st, struct membership *m)
 
 static int job_membership_create(struct sqconn *c, void *arg, struct gz_err *err)
 {
-    static const char sql[] = "INSERT INTO memberships(account_id, unit_id, role)"
-                              " SELECT ?1, ?2, ?3 WHERE EXISTS(SELECT 1 FROM accounts WHERE id = ?1)"
-                              " AND EXISTS(SELECT 1 FROM units WHERE id = ?2)";
+    static const char sql[] =
+        "INSERT INTO memberships(account_id, unit_id, role)"
+        " SELECT ?1, ?2, ?3 WHERE EXISTS(SELECT 1 FROM accounts WHERE id = ?1)"
+        " AND EXISTS(SELECT 1 FROM units WHERE id = ?2)";
     struct membership *m = arg;
     sqlite3_stmt *st = sq_stmt(c, sql, err);
     int rc;
@@ -350,10 +352,10 @@ int sqo_token_purge(struct store *s, int64_t now, struct gz_err *err)
 int sqo_principal_load(struct store *s, const char *hash, int64_t now, struct principal *out,
                        struct gz_err *err)
 {
-    static const char sql[] =
-        "SELECT a.id, a.login, m.role, m.unit_id FROM tokens t JOIN accounts a ON a.id = t.account_id"
-        " LEFT JOIN memberships m ON m.account_id = a.id"
-        " WHERE t.hash = ?1 AND t.expires_at > ?2 AND a.active ORDER BY m.id";
+    static const char sql[] = "SELECT a.id, a.login, m.role, m.unit_id FROM tokens t JOIN accounts "
+                              "a ON a.id = t.account_id"
+                              " LEFT JOIN memberships m ON m.account_id = a.id"
+                              " WHERE t.hash = ?1 AND t.expires_at > ?2 AND a.active ORDER BY m.id";
     struct sqstore *sq = (struct sqstore *)s;
     struct sqconn *c;
     sqlite3_stmt *st = sq_read_begin(sq, sql, &c, err);

@@ -206,8 +206,9 @@ static void event_from_row(sqlite3_stmt *st, struct event *e)
     sq_col_text(st, 9, e->hash, sizeof(e->hash));
 }
 
-#define EVENT_COLS "id, case_id, kind, actor_account_id, actor_unit_id, at, visibility, body," \
-                   " prev_hash, hash"
+#define EVENT_COLS                                                                                 \
+    "id, case_id, kind, actor_account_id, actor_unit_id, at, visibility, body,"                    \
+    " prev_hash, hash"
 
 static int events_read(struct store *s, const char *sql, int64_t case_id, store_event_fn fn,
                        void *ctx, struct gz_err *err)
@@ -276,8 +277,9 @@ static int load_co_units(struct sqconn *c, struct case_rec *cr, struct gz_err *e
 static int case_load(struct sqconn *c, const char *number, int64_t id, struct case_rec *out,
                      struct gz_err *err)
 {
-    static const char sql[] = "SELECT " SQ_CASE_COLS " FROM cases c"
-                              " WHERE (?1 IS NOT NULL AND c.number = ?1) OR (?1 IS NULL AND c.id = ?2)";
+    static const char sql[] =
+        "SELECT " SQ_CASE_COLS " FROM cases c"
+        " WHERE (?1 IS NOT NULL AND c.number = ?1) OR (?1 IS NULL AND c.id = ?2)";
     sqlite3_stmt *st = sq_stmt(c, sql, err);
     int rc;
 
@@ -550,7 +552,8 @@ static int case_write(struct sqconn *c, struct case_rec *cr, struct gz_err *err)
     if (rc != SQLITE_DONE) {
         rc = sq_fail(c, rc, err);
         if (rc == GZ_EINVAL)
-            gz_fail(err, rc, "", "the change refers to a unit, category or case that does not exist");
+            gz_fail(err, rc, "",
+                    "the change refers to a unit, category or case that does not exist");
         return rc;
     }
     if (sqlite3_changes(c->db) != 1)
@@ -587,7 +590,8 @@ static int unit_row(struct sqconn *c, int64_t case_id, int64_t unit_id, const ch
 /* Rewrite the lead and co-unit rows; other parties (whistled, claimants) stay. */
 static int case_units_write(struct sqconn *c, const struct case_rec *cr, struct gz_err *err)
 {
-    static const char del[] = "DELETE FROM case_units WHERE case_id = ?1 AND role IN ('lead', 'co')";
+    static const char del[] =
+        "DELETE FROM case_units WHERE case_id = ?1 AND role IN ('lead', 'co')";
     sqlite3_stmt *st = sq_stmt(c, del, err);
     int rc;
 
@@ -651,8 +655,8 @@ static int job_case_update(struct sqconn *c, void *arg, struct gz_err *err)
     return rc;
 }
 
-int sqo_case_update(struct store *s, const char *number, const char *other_number,
-                    store_case_fn fn, void *ctx, struct case_rec *out, struct gz_err *err)
+int sqo_case_update(struct store *s, const char *number, const char *other_number, store_case_fn fn,
+                    void *ctx, struct case_rec *out, struct gz_err *err)
 {
     struct update_job j = {number, other_number, fn, ctx, out};
     int rc = sq_write((struct sqstore *)s, job_case_update, &j, err);
@@ -686,13 +690,14 @@ int sqo_case_units(struct store *s, int64_t case_id, int64_t *units, size_t max,
 
 int sqo_case_due(struct store *s, int64_t now, store_number_fn fn, void *ctx, struct gz_err *err)
 {
-    static const char sql[] =
-        "SELECT number FROM cases WHERE status IN ('dispatched', 'accepted')"
-        " AND ((accepted_at IS NULL AND"
-        "       ((remind_respond_at <= ?1 AND escalated & 1 = 0) OR (respond_by <= ?1 AND escalated & 2 = 0)))"
-        "   OR ("
-        "       ((remind_resolve_at <= ?1 AND escalated & 4 = 0) OR (resolve_by <= ?1 AND escalated & 8 = 0))))"
-        " ORDER BY id LIMIT 10000";
+    static const char sql[] = "SELECT number FROM cases WHERE status IN ('dispatched', 'accepted')"
+                              " AND ((accepted_at IS NULL AND"
+                              "       ((remind_respond_at <= ?1 AND escalated & 1 = 0) OR "
+                              "(respond_by <= ?1 AND escalated & 2 = 0)))"
+                              "   OR ("
+                              "       ((remind_resolve_at <= ?1 AND escalated & 4 = 0) OR "
+                              "(resolve_by <= ?1 AND escalated & 8 = 0))))"
+                              " ORDER BY id LIMIT 10000";
     struct sqstore *sq = (struct sqstore *)s;
     struct sqconn *c;
     sqlite3_stmt *st = sq_read_begin(sq, sql, &c, err);

@@ -88,11 +88,11 @@ static int resolve_parent(struct sqconn *c, struct unit *u, const char *parent_c
 static int chain_rows(struct sqconn *c, int64_t id, int64_t *chain, size_t max, size_t *n,
                       struct gz_err *err)
 {
-    static const char sql[] =
-        "WITH RECURSIVE up(id, parent_id, depth) AS ("
-        " SELECT id, parent_id, 0 FROM units WHERE id = ?1"
-        " UNION ALL SELECT u.id, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id"
-        " WHERE up.depth < 64) SELECT id FROM up ORDER BY depth";
+    static const char sql[] = "WITH RECURSIVE up(id, parent_id, depth) AS ("
+                              " SELECT id, parent_id, 0 FROM units WHERE id = ?1"
+                              " UNION ALL SELECT u.id, u.parent_id, up.depth + 1 FROM units u JOIN "
+                              "up ON u.id = up.parent_id"
+                              " WHERE up.depth < 64) SELECT id FROM up ORDER BY depth";
     sqlite3_stmt *st = sq_stmt(c, sql, err);
     int rc;
 
@@ -133,8 +133,8 @@ static int check_tree(struct sqconn *c, const struct unit *u, struct gz_err *err
         sq_col_text(st, 1, code, sizeof(code));
         rc = unit_check_parent((enum unit_kind)unit_kind_parse(kind), &u->kind, err);
         if (rc)
-            gz_fail(err, GZ_EINVAL, "kind", "child unit %s (%s) cannot sit under a %s", code,
-                    kind, unit_kind_name(u->kind));
+            gz_fail(err, GZ_EINVAL, "kind", "child unit %s (%s) cannot sit under a %s", code, kind,
+                    unit_kind_name(u->kind));
     }
     sq_done(st);
     return rc;
@@ -238,9 +238,10 @@ int sqo_unit_update(struct store *s, struct unit *u, const char *pc, struct gz_e
 int sqo_unit_get(struct store *s, int64_t id, const char *code, struct unit *out, char *pc,
                  struct gz_err *err)
 {
-    static const char sql[] = "SELECT " UNIT_COLS ", u.jurisdiction FROM units u"
-                              " LEFT JOIN units p ON p.id = u.parent_id"
-                              " WHERE (?1 IS NOT NULL AND u.code = ?1) OR (?1 IS NULL AND u.id = ?2)";
+    static const char sql[] =
+        "SELECT " UNIT_COLS ", u.jurisdiction FROM units u"
+        " LEFT JOIN units p ON p.id = u.parent_id"
+        " WHERE (?1 IS NOT NULL AND u.code = ?1) OR (?1 IS NULL AND u.id = ?2)";
     struct sqstore *sq = (struct sqstore *)s;
     struct sqconn *c = sq_reader(sq, err);
     sqlite3_stmt *st = c ? sq_stmt(c, sql, err) : NULL;
@@ -382,7 +383,8 @@ int sqo_unit_import(struct store *s, struct unit *units, char (*pcs)[GZ_MAX_CODE
 
 #define CAT_COLS                                                                                   \
     "code, coalesce(parent_code, ''), name, name_en, respond_amount, respond_unit,"                \
-    " resolve_amount, resolve_unit, urgent_amount, urgent_unit, kind, claimable, kb_answer, active"
+    " resolve_amount, resolve_unit, urgent_amount, urgent_unit, kind, claimable, kb_answer, "      \
+    "active"
 
 static void limit_from_row(sqlite3_stmt *st, int i, struct tlimit *l)
 {
@@ -447,12 +449,14 @@ static int parent_exists(struct sqconn *c, const struct category *cat, struct gz
     rc = sqlite3_step(st);
     sq_done(st);
     if (rc != SQLITE_ROW)
-        return gz_fail(err, GZ_EINVAL, "code", "parent category %s does not exist", cat->parent_code);
+        return gz_fail(err, GZ_EINVAL, "code", "parent category %s does not exist",
+                       cat->parent_code);
     return 0;
 }
 
 /* mode: 0 insert, 1 update, 2 upsert */
-static int category_write(struct sqconn *c, const struct category *cat, int mode, struct gz_err *err)
+static int category_write(struct sqconn *c, const struct category *cat, int mode,
+                          struct gz_err *err)
 {
     static const char ins[] =
         "INSERT INTO categories(code, parent_code, name, name_en, respond_amount, respond_unit,"
@@ -467,7 +471,8 @@ static int category_write(struct sqconn *c, const struct category *cat, int mode
         " urgent_unit = ?10, kind = ?11, claimable = ?12, kb_answer = ?13, active = ?14";
     static const char upd[] =
         "UPDATE categories SET name = ?3, name_en = ?4, respond_amount = ?5, respond_unit = ?6,"
-        " resolve_amount = ?7, resolve_unit = ?8, urgent_amount = ?9, urgent_unit = ?10, kind = ?11,"
+        " resolve_amount = ?7, resolve_unit = ?8, urgent_amount = ?9, urgent_unit = ?10, kind = "
+        "?11,"
         " claimable = ?12, kb_answer = ?13, active = ?14 WHERE code = ?1";
     const char *sql = mode == 0 ? ins : mode == 1 ? upd : ups;
     sqlite3_stmt *st;

@@ -8,17 +8,17 @@
 
 enum gz_errcode {
     GZ_OK = 0,
-    GZ_EINVAL = -1,    /* a field is wrong (422), or the body is not JSON (400) */
-    GZ_ENOTFOUND = -2, /* 404 */
-    GZ_ECONFLICT = -3, /* duplicate or wrong state (409) */
-    GZ_EAUTH = -4,     /* no valid credentials (401) */
-    GZ_EFORBIDDEN = -5,/* authenticated but not allowed (403) */
-    GZ_ETOOBIG = -6,   /* 413 */
-    GZ_ELIMIT = -7,    /* too many attempts (429) */
-    GZ_ESCHEMA = -8,   /* database from a newer or unknown schema */
-    GZ_EIO = -9,       /* storage or system failure (500) */
+    GZ_EINVAL = -1,     /* a field is wrong (422), or the body is not JSON (400) */
+    GZ_ENOTFOUND = -2,  /* 404 */
+    GZ_ECONFLICT = -3,  /* duplicate or wrong state (409) */
+    GZ_EAUTH = -4,      /* no valid credentials (401) */
+    GZ_EFORBIDDEN = -5, /* authenticated but not allowed (403) */
+    GZ_ETOOBIG = -6,    /* 413 */
+    GZ_ELIMIT = -7,     /* too many attempts (429) */
+    GZ_ESCHEMA = -8,    /* database from a newer or unknown schema */
+    GZ_EIO = -9,        /* storage or system failure (500) */
     GZ_ENOMEM = -10,
-    GZ_EBADREQ = -11,  /* malformed request: bad JSON, bad query (400) */
+    GZ_EBADREQ = -11, /* malformed request: bad JSON, bad query (400) */
 };
 
 struct gz_err {

@@ -42,7 +42,8 @@ END_TEST
 
 START_TEST(tokens)
 {
-    char tok[AUTH_TOKEN_CHARS + 1], hash[AUTH_TOKEN_HASH_CHARS + 1], again[AUTH_TOKEN_HASH_CHARS + 1];
+    char tok[AUTH_TOKEN_CHARS + 1], hash[AUTH_TOKEN_HASH_CHARS + 1],
+        again[AUTH_TOKEN_HASH_CHARS + 1];
 
     auth_token_new(tok, hash);
     ck_assert_uint_eq(strlen(tok), 64);

@@ -73,17 +73,25 @@ START_TEST(geometry_checks)
     struct gz_err err = {0};
 
     ck_assert_int_eq(unit_check_geometry("{\"type\":\"Polygon\",\"coordinates\":"
-                                         "[[[0,0],[1,0],[1,1],[0,0]]]}", &err), 0);
+                                         "[[[0,0],[1,0],[1,1],[0,0]]]}",
+                                         &err),
+                     0);
     ck_assert_int_eq(unit_check_geometry("{\"type\":\"MultiPolygon\",\"coordinates\":"
                                          "[[[[0,0],[1,0],[1,1],[0,0]]],"
-                                         "[[[2,2],[3,2],[3,3],[2,2]]]]}", &err), 0);
+                                         "[[[2,2],[3,2],[3,3],[2,2]]]]}",
+                                         &err),
+                     0);
     /* unclosed ring */
     ck_assert_int_eq(unit_check_geometry("{\"type\":\"Polygon\",\"coordinates\":"
-                                         "[[[0,0],[1,0],[1,1],[0,1]]]}", &err), GZ_EINVAL);
+                                         "[[[0,0],[1,0],[1,1],[0,1]]]}",
+                                         &err),
+                     GZ_EINVAL);
     ck_assert_str_eq(err.field, "jurisdiction");
     /* latitude out of range */
     ck_assert_int_eq(unit_check_geometry("{\"type\":\"Polygon\",\"coordinates\":"
-                                         "[[[0,91],[1,0],[1,1],[0,91]]]}", &err), GZ_EINVAL);
+                                         "[[[0,91],[1,0],[1,1],[0,91]]]}",
+                                         &err),
+                     GZ_EINVAL);
     ck_assert_int_eq(unit_check_geometry("{\"type\":\"Point\",\"coordinates\":[0,0]}", &err),
                      GZ_EINVAL);
     ck_assert_int_eq(unit_check_geometry("not json", &err), GZ_EINVAL);

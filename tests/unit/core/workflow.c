@@ -26,7 +26,8 @@ static const char *const legal[ACT_COUNT] = {
     [ACT_EXTEND] = "dispatched accepted",
     [ACT_APPROVE_EXTENSION] = "",
     [ACT_REFUSE_EXTENSION] = "",
-    [ACT_COMMENT] = "received dispatched accepted returned resolved verified closed merged invalid parked",
+    [ACT_COMMENT] =
+        "received dispatched accepted returned resolved verified closed merged invalid parked",
 };
 
 static bool in_list(const char *list, const char *word)

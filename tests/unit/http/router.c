@@ -4,8 +4,14 @@
 #include "http/router.h"
 #include "t.h"
 
-static void h1(struct http_req *r, void *a) { (void)r, (void)a; }
-static void h2(struct http_req *r, void *a) { (void)r, (void)a; }
+static void h1(struct http_req *r, void *a)
+{
+    (void)r, (void)a;
+}
+static void h2(struct http_req *r, void *a)
+{
+    (void)r, (void)a;
+}
 
 START_TEST(matches_and_captures)
 {

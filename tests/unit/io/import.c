@@ -12,10 +12,13 @@ static const char good_units[] =
     "{\"type\":\"FeatureCollection\",\"features\":["
     "{\"type\":\"Feature\",\"properties\":{\"code\":\"zh\",\"name\":\"示例市\",\"kind\":\"city\"},"
     "\"geometry\":null},"
-    "{\"type\":\"Feature\",\"properties\":{\"code\":\"s1\",\"name\":\"和平街道\",\"name_en\":\"Heping\","
-    "\"kind\":\"street\",\"parent_code\":\"zh\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+    "{\"type\":\"Feature\",\"properties\":{\"code\":\"s1\",\"name\":\"和平街道\",\"name_en\":"
+    "\"Heping\","
+    "\"kind\":\"street\",\"parent_code\":\"zh\"},\"geometry\":{\"type\":\"Polygon\","
+    "\"coordinates\":"
     "[[[116.3,39.9],[116.4,39.9],[116.4,40.0],[116.3,39.9]]]}},"
-    "{\"type\":\"Feature\",\"properties\":{\"code\":\"c1\",\"name\":\"一社区\",\"kind\":\"community\","
+    "{\"type\":\"Feature\",\"properties\":{\"code\":\"c1\",\"name\":\"一社区\",\"kind\":"
+    "\"community\","
     "\"parent_code\":\"s1\"},\"geometry\":null}]}";
 
 static struct store *fresh(char *dir, size_t size)

@@ -109,15 +109,16 @@ START_TEST(update_writes_row_event_and_units)
     size_t n;
     bool replayed;
     int64_t id = intake(s, "20260331", "路灯不亮", NULL, number, &replayed);
-    struct wf_input in = {.action = ACT_DISPATCH, .unit_id = 1, .cal = cal, .limits = &l,
-                          .now = 1774936800};
+    struct wf_input in = {
+        .action = ACT_DISPATCH, .unit_id = 1, .cal = cal, .limits = &l, .now = 1774936800};
 
     sla_defaults(&l);
     ck_assert_int_eq(store_case_update(s, number, NULL, dispatch_fn, &in, &out, &err), 0);
     ck_assert_int_eq(out.status, CASE_DISPATCHED);
     case_release(&out);
     /* the same action again is refused inside the transaction and changes nothing */
-    ck_assert_int_eq(store_case_update(s, number, NULL, dispatch_fn, &in, &out, &err), GZ_ECONFLICT);
+    ck_assert_int_eq(store_case_update(s, number, NULL, dispatch_fn, &in, &out, &err),
+                     GZ_ECONFLICT);
     ck_assert_int_eq(store_case_get(s, number, 0, &got, &err), 0);
     ck_assert_int_eq(got.status, CASE_DISPATCHED);
     ck_assert_int_eq(got.lead_unit_id, 1);

@@ -48,7 +48,7 @@ START_TEST(hierarchy_rules)
     int64_t co = add(s, "c1", UNIT_COMMUNITY, "s1", 0);
     size_t n;
 
-    add(s, "bad", UNIT_STREET, "c1", GZ_EINVAL);     /* street under community */
+    add(s, "bad", UNIT_STREET, "c1", GZ_EINVAL);      /* street under community */
     add(s, "orphan", UNIT_STREET, "nope", GZ_EINVAL); /* missing parent */
     add(s, "c1", UNIT_COMMUNITY, "s1", GZ_ECONFLICT); /* duplicate code */
     add(s, "dept", UNIT_DEPARTMENT, "c1", 0);

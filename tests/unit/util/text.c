@@ -7,12 +7,12 @@
 START_TEST(utf8_valid_and_invalid)
 {
     ck_assert(text_utf8_valid("东城区 abc", strlen("东城区 abc")));
-    ck_assert(text_utf8_valid("\xF0\x9F\x98\x80", 4));       /* emoji */
-    ck_assert(!text_utf8_valid("\xC0\xAF", 2));              /* overlong '/' */
-    ck_assert(!text_utf8_valid("\xED\xA0\x80", 3));          /* surrogate */
-    ck_assert(!text_utf8_valid("\xE4\xB8", 2));              /* truncated */
-    ck_assert(!text_utf8_valid("\xF5\x80\x80\x80", 4));      /* above U+10FFFF */
-    ck_assert(!text_utf8_valid("a\0b", 3));                  /* NUL inside */
+    ck_assert(text_utf8_valid("\xF0\x9F\x98\x80", 4));  /* emoji */
+    ck_assert(!text_utf8_valid("\xC0\xAF", 2));         /* overlong '/' */
+    ck_assert(!text_utf8_valid("\xED\xA0\x80", 3));     /* surrogate */
+    ck_assert(!text_utf8_valid("\xE4\xB8", 2));         /* truncated */
+    ck_assert(!text_utf8_valid("\xF5\x80\x80\x80", 4)); /* above U+10FFFF */
+    ck_assert(!text_utf8_valid("a\0b", 3));             /* NUL inside */
     ck_assert_uint_eq(text_utf8_len("东城区ab"), 5);
 }
 END_TEST
