@@ -3,6 +3,7 @@ import gzip
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 import unittest
 
@@ -285,6 +286,18 @@ class CliTest(unittest.TestCase):
         p = run_cli("serve", "--db", os.path.join(self.tmp, "missing.db"), "--port", "0")
         self.assertEqual(p.returncode, 1, p.stderr)
         self.assertIn("init", p.stderr)
+
+    def test_newer_database_is_refused_with_exit_3(self):
+        newer = os.path.join(self.tmp, "newer.db")
+        shutil.copy(self.db, newer)
+        p = subprocess.run(["sqlite3", newer, "UPDATE schema_version SET version = 999"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for args in (("serve", "--port", "0"), ("init",), ("verify",)):
+            p = run_cli(*args, "--db", newer)
+            self.assertEqual(p.returncode, 3, (args, p.stderr))
+            self.assertIn("newer", p.stderr)
+            self.assertIn("999", p.stderr)
 
     def test_init_twice_is_fine(self):
         p = run_cli("init", "--db", self.db)
