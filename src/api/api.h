@@ -30,5 +30,6 @@ int api_categories_routes(struct router *r);
 int api_accounts_routes(struct router *r);
 int api_cases_routes(struct router *r);
 int api_case_query_routes(struct router *r);
+int api_routes_routes(struct router *r);
 
 #endif

@@ -198,3 +198,28 @@ json_t *api_time(int64_t t)
     time_rfc3339(t, s, sizeof(s));
     return json_string(s);
 }
+
+/* A unit given as an id or a code; 0 with err naming `field` when there is none. */
+int64_t api_unit_ref(struct app *app, const json_t *v, const char *field, struct gz_err *err)
+{
+    struct unit u;
+    int64_t id;
+    int rc;
+
+    if (json_is_integer(v))
+        rc = store_unit_get(app->store, json_integer_value(v), &u, NULL, err);
+    else if (json_is_string(v))
+        rc = store_unit_get_by_code(app->store, json_string_value(v), &u, NULL, err);
+    else
+        return gz_fail(err, GZ_EINVAL, field, "%s must be a unit id or code", field), 0;
+    if (rc)
+        return gz_fail(err, GZ_EINVAL, field, "no such unit"), 0;
+    if (!u.active) {
+        gz_fail(err, GZ_EINVAL, field, "unit %s is inactive", u.code);
+        unit_release(&u);
+        return 0;
+    }
+    id = u.id;
+    unit_release(&u);
+    return id;
+}

@@ -40,5 +40,7 @@ json_t *api_cursor_code(const char *code);
 json_t *api_list(json_t *items, json_t *next);
 /* RFC 3339 string of a time. */
 json_t *api_time(int64_t t);
+/* An active unit given as an id or a code; 0 with err naming `field` when there is none. */
+int64_t api_unit_ref(struct app *app, const json_t *v, const char *field, struct gz_err *err);
 
 #endif

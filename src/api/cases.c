@@ -416,31 +416,6 @@ static void act_release(struct act *a)
     free(a->note);
 }
 
-/* A unit given as an id or a code; 0 with err naming `field` when there is none. */
-static int64_t unit_ref(struct app *app, const json_t *v, const char *field, struct gz_err *err)
-{
-    struct unit u;
-    int64_t id;
-    int rc;
-
-    if (json_is_integer(v))
-        rc = store_unit_get(app->store, json_integer_value(v), &u, NULL, err);
-    else if (json_is_string(v))
-        rc = store_unit_get_by_code(app->store, json_string_value(v), &u, NULL, err);
-    else
-        return gz_fail(err, GZ_EINVAL, field, "%s must be a unit id or code", field), 0;
-    if (rc)
-        return gz_fail(err, GZ_EINVAL, field, "no such unit"), 0;
-    if (!u.active) {
-        gz_fail(err, GZ_EINVAL, field, "unit %s is inactive", u.code);
-        unit_release(&u);
-        return 0;
-    }
-    id = u.id;
-    unit_release(&u);
-    return id;
-}
-
 static int parse_units(struct app *app, const json_t *body, struct act *a, struct gz_err *err)
 {
     const json_t *co = json_object_get(body, "co_units"), *v;
@@ -448,7 +423,7 @@ static int parse_units(struct app *app, const json_t *body, struct act *a, struc
 
     if (!json_object_get(body, "unit"))
         return gz_fail(err, GZ_EINVAL, "unit", "unit (the lead unit) is required");
-    a->in.unit_id = unit_ref(app, json_object_get(body, "unit"), "unit", err);
+    a->in.unit_id = api_unit_ref(app, json_object_get(body, "unit"), "unit", err);
     if (!a->in.unit_id)
         return GZ_EINVAL;
     if (!co)
@@ -457,7 +432,7 @@ static int parse_units(struct app *app, const json_t *body, struct act *a, struc
         return gz_fail(err, GZ_EINVAL, "co_units", "co_units must be a list of at most %d units",
                        CASE_MAX_CO);
     json_array_foreach(co, i, v) {
-        a->in.co_units[i] = unit_ref(app, v, "co_units", err);
+        a->in.co_units[i] = api_unit_ref(app, v, "co_units", err);
         if (!a->in.co_units[i])
             return GZ_EINVAL;
     }

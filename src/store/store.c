@@ -241,3 +241,24 @@ int store_case_list(struct store *s, const struct case_filter *f, const struct c
 {
     return s->ops->case_list(s, f, after, limit, fn, ctx, err);
 }
+
+int store_route_put(struct store *s, struct route_rule *r, bool create, struct gz_err *err)
+{
+    return s->ops->route_put(s, r, create, err);
+}
+
+int store_route_delete(struct store *s, int64_t id, struct gz_err *err)
+{
+    return s->ops->route_delete(s, id, err);
+}
+
+int store_route_get(struct store *s, int64_t id, struct route_rule *out, struct gz_err *err)
+{
+    return s->ops->route_get(s, id, out, err);
+}
+
+int store_route_list(struct store *s, bool active_only, store_route_fn fn, void *ctx,
+                     struct gz_err *err)
+{
+    return s->ops->route_list(s, active_only, fn, ctx, err);
+}

@@ -21,6 +21,7 @@
 #include "core/auth.h"
 #include "core/calendar.h"
 #include "core/case.h"
+#include "core/route.h"
 #include "core/taxonomy.h"
 #include "core/unit.h"
 
@@ -239,5 +240,19 @@ typedef int (*store_case_list_fn)(void *ctx, const struct case_rec *c);
 int store_case_list(struct store *s, const struct case_filter *f, const struct case_cursor *after,
                     int limit, store_case_list_fn fn, void *ctx, struct gz_err *err)
     __attribute__((warn_unused_result));
+
+/* ---- the responsibility matrix ---- */
+/* Create (r->id filled) or update r->id; a second active rule for the same prefix and area is
+   GZ_ECONFLICT (a tie). */
+int store_route_put(struct store *s, struct route_rule *r, bool create, struct gz_err *err)
+    __attribute__((warn_unused_result));
+int store_route_delete(struct store *s, int64_t id, struct gz_err *err)
+    __attribute__((warn_unused_result));
+int store_route_get(struct store *s, int64_t id, struct route_rule *out, struct gz_err *err)
+    __attribute__((warn_unused_result));
+typedef int (*store_route_fn)(void *ctx, const struct route_rule *r);
+/* Every rule (or only the active ones) in id order. */
+int store_route_list(struct store *s, bool active_only, store_route_fn fn, void *ctx,
+                     struct gz_err *err) __attribute__((warn_unused_result));
 
 #endif

@@ -20,10 +20,11 @@ void t_tmpdir(char *path, size_t size)
 int main(void)
 {
     Suite *(*const suites[])(void) = {
-        suite_util_text,     suite_util_buf,      suite_core_unit,        suite_core_taxonomy,
-        suite_core_account,  suite_core_throttle, suite_core_calendar,    suite_core_audit,
-        suite_core_workflow, suite_http_router,   suite_store_migrate,    suite_store_org,
-        suite_store_auth,    suite_store_cases,   suite_store_case_query, suite_io_import,
+        suite_util_text,     suite_util_buf,      suite_core_unit,     suite_core_taxonomy,
+        suite_core_account,  suite_core_throttle, suite_core_calendar, suite_core_audit,
+        suite_core_workflow, suite_core_route,    suite_http_router,   suite_store_migrate,
+        suite_store_org,     suite_store_auth,    suite_store_cases,   suite_store_case_query,
+        suite_io_import,
     };
     SRunner *sr = srunner_create(suites[0]());
     int run, failed;
