@@ -7,12 +7,12 @@
  */
 #include "gz.h"
 
-#include <csv.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <zlib.h>
 
+#include "io/csvread.h"
 #include "io/import.h"
 #include "io/parse.h"
 #include "store/store.h"
@@ -118,43 +118,6 @@ int import_parse_units(const char *text, size_t len, struct import_units *out, s
 
 /* ---- categories from CSV ---- */
 
-enum { COL_MAX = 16 };
-
-struct csv_state {
-    struct import_categories *out;
-    size_t cap;
-    size_t line; /* current record, 1-based */
-    int ncols;
-    char *header[COL_MAX];
-    char *fields[COL_MAX];
-    int nfields;
-    int rc;
-    size_t bad;
-    struct gz_err *err;
-};
-
-static void on_field(void *s, size_t len, void *arg)
-{
-    struct csv_state *st = arg;
-
-    if (st->rc)
-        return;
-    if (st->nfields == COL_MAX) {
-        st->rc = gz_fail(st->err, GZ_EINVAL, "file", "more than %d columns", COL_MAX);
-        st->bad = st->line;
-        return;
-    }
-    st->fields[st->nfields++] = strndup(s ? s : "", len);
-}
-
-static const char *field(struct csv_state *st, const char *name)
-{
-    for (int i = 0; i < st->ncols && i < st->nfields; i++)
-        if (strcmp(st->header[i], name) == 0)
-            return st->fields[i];
-    return NULL;
-}
-
 static int set_str(json_t *o, const char *key, const char *v)
 {
     if (v && *v)
@@ -163,7 +126,7 @@ static int set_str(json_t *o, const char *key, const char *v)
 }
 
 /* A CSV record as the JSON object parse_category reads. */
-static int csv_record(struct csv_state *st, struct category *c)
+static int csv_category(const struct csv_row *row, struct category *c, struct gz_err *err)
 {
     static const char *const strs[] = {"code",          "name",         "name_en", "respond_limit",
                                        "resolve_limit", "urgent_limit", "kind",    "kb_answer"};
@@ -172,123 +135,71 @@ static int csv_record(struct csv_state *st, struct category *c)
     int rc = 0;
 
     for (size_t i = 0; i < GZ_ARRAY_LEN(strs); i++) {
-        v = field(st, strs[i]);
+        v = csv_field(row, strs[i]);
         if (v && !text_utf8_valid(v, strlen(v)))
-            rc = gz_fail(st->err, GZ_EINVAL, strs[i], "%s is not valid UTF-8", strs[i]);
+            rc = gz_fail(err, GZ_EINVAL, strs[i], "%s is not valid UTF-8", strs[i]);
         set_str(o, strs[i], v);
     }
     for (int k = 0; !rc && k < 2; k++) {
         const char *key = k ? "active" : "claimable";
-        v = field(st, key);
+        v = csv_field(row, key);
         if (!v || !*v)
             continue;
         if (strcmp(v, "true") && strcmp(v, "false") && strcmp(v, "1") && strcmp(v, "0"))
-            rc = gz_fail(st->err, GZ_EINVAL, key, "%s must be true or false", key);
+            rc = gz_fail(err, GZ_EINVAL, key, "%s must be true or false", key);
         else
             json_object_set_new(o, key,
                                 json_boolean(strcmp(v, "true") == 0 || strcmp(v, "1") == 0));
     }
     category_init(c);
     if (!rc && !json_object_get(o, "code"))
-        rc = gz_fail(st->err, GZ_EINVAL, "code", "code is required");
+        rc = gz_fail(err, GZ_EINVAL, "code", "code is required");
     if (!rc)
-        rc = parse_category(o, c, st->err);
+        rc = parse_category(o, c, err);
     if (!rc)
-        rc = category_validate(c, st->err);
+        rc = category_validate(c, err);
     json_decref(o);
     return rc;
 }
 
-static int check_header(struct csv_state *st)
+struct cat_rows {
+    struct import_categories *out;
+    size_t cap;
+};
+
+static int add_category_row(void *ctx, const struct csv_row *row, struct gz_err *err)
 {
-    bool code = false, name = false;
+    struct cat_rows *cr = ctx;
+    struct import_categories *out = cr->out;
 
-    for (int i = 0; i < st->ncols; i++) {
-        code = code || strcmp(st->header[i], "code") == 0;
-        name = name || strcmp(st->header[i], "name") == 0;
-    }
-    if (!code || !name)
-        return gz_fail(st->err, GZ_EINVAL, code ? "name" : "code",
-                       "the header must name the columns, at least code and name");
-    return 0;
-}
-
-static void free_fields(struct csv_state *st)
-{
-    for (int i = 0; i < st->nfields; i++)
-        free(st->fields[i]);
-    st->nfields = 0;
-}
-
-static int csv_add_row(struct csv_state *st)
-{
-    struct import_categories *out = st->out;
-
-    if (out->n == st->cap) {
-        size_t cap = st->cap ? st->cap * 2 : 64;
+    if (out->n == cr->cap) {
+        size_t cap = cr->cap ? cr->cap * 2 : 64;
         struct category *nc = realloc(out->cats, cap * sizeof(*nc));
         if (!nc)
-            return gz_fail(st->err, GZ_ENOMEM, "", "out of memory");
+            return gz_fail(err, GZ_ENOMEM, "", "out of memory");
         out->cats = nc;
-        st->cap = cap;
+        cr->cap = cap;
     }
-    if (csv_record(st, &out->cats[out->n])) {
+    if (csv_category(row, &out->cats[out->n], err)) {
         category_release(&out->cats[out->n]);
-        return st->err->code;
+        return err->code;
     }
     out->n++;
     return 0;
 }
 
-static void on_row(int c, void *arg)
-{
-    struct csv_state *st = arg;
-
-    (void)c;
-    st->line++;
-    if (!st->rc && st->line == 1) {
-        memcpy(st->header, st->fields, sizeof(st->fields));
-        st->ncols = st->nfields;
-        st->nfields = 0;
-        st->rc = check_header(st);
-        return;
-    }
-    if (!st->rc && !(st->nfields == 1 && !*st->fields[0]))
-        st->rc = csv_add_row(st);
-    if (st->rc && !st->bad)
-        st->bad = st->line;
-    free_fields(st);
-}
-
 int import_parse_categories_csv(const char *text, size_t len, struct import_categories *out,
                                 size_t *bad, struct gz_err *err)
 {
-    struct csv_parser p;
-    struct csv_state st = {.out = out, .err = err};
+    static const char *const required[] = {"code", "name", NULL};
+    struct cat_rows cr = {out, 0};
+    int rc;
 
     memset(out, 0, sizeof(*out));
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-        return gz_fail(err, GZ_ENOMEM, "", "out of memory");
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        text += 3, len -= 3; /* a spreadsheet's byte-order mark */
-    if (csv_parse(&p, text, len, on_field, on_row, &st) != len ||
-        csv_fini(&p, on_field, on_row, &st)) {
-        if (!st.rc) {
-            st.rc =
-                gz_fail(err, GZ_EINVAL, "file", "malformed CSV: %s", csv_strerror(csv_error(&p)));
-            st.bad = st.line + 1;
-        }
-    }
-    csv_free(&p);
-    free_fields(&st);
-    for (int i = 0; i < st.ncols; i++)
-        free(st.header[i]);
-    if (!st.rc && st.line == 0)
-        st.rc = gz_fail(err, GZ_EINVAL, "file", "the file is empty");
-    *bad = st.bad;
-    if (st.rc)
+    rc = csv_read(text, len, required, add_category_row, &cr, bad, err);
+    if (rc)
         import_categories_release(out);
-    return st.rc;
+    return rc;
 }
 
 int import_parse_categories_json(const char *text, size_t len, struct import_categories *out,
@@ -330,6 +241,115 @@ int import_parse_categories_json(const char *text, size_t len, struct import_cat
     json_decref(doc);
     if (rc)
         import_categories_release(out);
+    return rc;
+}
+
+static int where(struct gz_err *err, const char *what, size_t index);
+
+/* ---- routes from CSV ---- */
+
+struct route_rows {
+    struct store *s;
+    struct route_rule *v;
+    size_t n, cap;
+};
+
+/* A unit code to its id (0 for ""); an unknown or inactive code names the column. */
+static int unit_code(struct store *s, const char *code, const char *col, int64_t *id,
+                     struct gz_err *err)
+{
+    struct unit u;
+    bool active;
+
+    *id = 0;
+    if (!code || !*code)
+        return 0;
+    unit_init(&u);
+    if (store_unit_get_by_code(s, code, &u, NULL, err))
+        return gz_fail(err, GZ_EINVAL, col, "no unit %s", code);
+    active = u.active;
+    *id = u.id;
+    unit_release(&u);
+    return active ? 0 : gz_fail(err, GZ_EINVAL, col, "unit %s is inactive", code);
+}
+
+/* co_units: codes separated by ';' or spaces. */
+static int co_codes(struct store *s, const char *list, struct route_rule *r, struct gz_err *err)
+{
+    char code[GZ_MAX_CODE + 1];
+
+    while (list && *list) {
+        size_t n = strcspn(list, "; ");
+        if (n && n <= GZ_MAX_CODE) {
+            memcpy(code, list, n);
+            code[n] = '\0';
+            if (r->n_co == CASE_MAX_CO)
+                return gz_fail(err, GZ_EINVAL, "co_units", "at most %d co-units", CASE_MAX_CO);
+            if (unit_code(s, code, "co_units", &r->co_units[r->n_co++], err))
+                return err->code;
+        } else if (n) {
+            return gz_fail(err, GZ_EINVAL, "co_units", "a co-unit code is too long");
+        }
+        list += n + (list[n] != '\0');
+    }
+    return 0;
+}
+
+static int route_row(struct store *s, const struct csv_row *row, struct route_rule *r,
+                     struct gz_err *err)
+{
+    const char *prefix = csv_field(row, "category_prefix"), *kind = csv_field(row, "lead_kind");
+
+    memset(r, 0, sizeof(*r));
+    r->active = true;
+    r->lead_kind = kind && *kind ? unit_kind_parse(kind) : -1;
+    if (kind && *kind && r->lead_kind < 0)
+        return gz_fail(err, GZ_EINVAL, "lead_kind", "unknown unit kind %s", kind);
+    if (prefix && strlen(prefix) >= sizeof(r->prefix))
+        return gz_fail(err, GZ_EINVAL, "category_prefix", "category_prefix is too long");
+    snprintf(r->prefix, sizeof(r->prefix), "%s", prefix ? prefix : "");
+    if (unit_code(s, csv_field(row, "area"), "area", &r->area_unit_id, err) ||
+        unit_code(s, csv_field(row, "lead_unit"), "lead_unit", &r->lead_unit_id, err) ||
+        co_codes(s, csv_field(row, "co_units"), r, err))
+        return err->code;
+    return route_rule_validate(r, err);
+}
+
+static int add_route_row(void *ctx, const struct csv_row *row, struct gz_err *err)
+{
+    struct route_rows *rr = ctx;
+
+    if (rr->n == rr->cap) {
+        size_t cap = rr->cap ? rr->cap * 2 : 64;
+        struct route_rule *v = realloc(rr->v, cap * sizeof(*v));
+        if (!v)
+            return gz_fail(err, GZ_ENOMEM, "", "out of memory");
+        rr->v = v;
+        rr->cap = cap;
+    }
+    if (route_row(rr->s, row, &rr->v[rr->n], err))
+        return err->code;
+    rr->n++;
+    return 0;
+}
+
+static int store_routes(struct store *s, const char *text, size_t len, size_t *count,
+                        struct gz_err *err)
+{
+    static const char *const required[] = {"category_prefix", NULL};
+    struct route_rows rr = {s, NULL, 0, 0};
+    size_t bad = 0;
+    int rc = csv_read(text, len, required, add_route_row, &rr, &bad, err);
+
+    if (rc) {
+        where(err, "line", bad);
+    } else {
+        rc = store_route_import(s, rr.v, rr.n, &bad, err);
+        if (rc)
+            where(err, "rule", bad + 1);
+        *count = rr.n;
+    }
+    free(rr.v);
     return rc;
 }
 
@@ -425,9 +445,10 @@ int import_file(struct store *s, const char *what, const char *path, size_t *cou
     int rc;
 
     *count = 0;
-    if (strcmp(what, "units") && strcmp(what, "categories") && strcmp(what, "calendar"))
-        return gz_fail(err, GZ_EINVAL, "what", "import units, categories or calendar, not %s",
-                       what);
+    if (strcmp(what, "units") && strcmp(what, "categories") && strcmp(what, "calendar") &&
+        strcmp(what, "routes"))
+        return gz_fail(err, GZ_EINVAL, "what",
+                       "import units, categories, calendar or routes, not %s", what);
     rc = import_read_file(path, &text, &len, err);
     if (rc)
         return rc;
@@ -435,6 +456,8 @@ int import_file(struct store *s, const char *what, const char *path, size_t *cou
         rc = store_units(s, text, len, count, err);
     else if (strcmp(what, "calendar") == 0)
         rc = store_calendar_import(s, text, len, count, err);
+    else if (strcmp(what, "routes") == 0)
+        rc = store_routes(s, text, len, count, err);
     else
         rc = store_categories(s, path, text, len, count, err);
     free(text);

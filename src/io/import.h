@@ -57,8 +57,9 @@ int import_read_file(const char *path, char **text, size_t *len, struct gz_err *
 
 /*
  * Read, parse and store a file in one transaction, with a progress bar.
- * what: "units", "categories" or "calendar" (CSV date,kind,occasion). Prints nothing; on error
- * err->msg says where
+ * what: "units", "categories", "calendar" (CSV date,kind,occasion) or "routes" (CSV
+ * category_prefix, area, lead_unit | lead_kind, co_units: unit codes, co-units separated by ';').
+ * Prints nothing; on error err->msg says where
  * ("feature 12: ..." / "line 7: ...").
  */
 int import_file(struct store *s, const char *what, const char *path, size_t *count,

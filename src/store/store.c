@@ -262,3 +262,9 @@ int store_route_list(struct store *s, bool active_only, store_route_fn fn, void 
 {
     return s->ops->route_list(s, active_only, fn, ctx, err);
 }
+
+int store_route_import(struct store *s, struct route_rule *rules, size_t n, size_t *bad,
+                       struct gz_err *err)
+{
+    return s->ops->route_import(s, rules, n, bad, err);
+}

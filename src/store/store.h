@@ -250,6 +250,9 @@ int store_route_delete(struct store *s, int64_t id, struct gz_err *err)
     __attribute__((warn_unused_result));
 int store_route_get(struct store *s, int64_t id, struct route_rule *out, struct gz_err *err)
     __attribute__((warn_unused_result));
+/* Import rules in one transaction; a rule for an existing (prefix, area) replaces it. */
+int store_route_import(struct store *s, struct route_rule *rules, size_t n, size_t *bad,
+                       struct gz_err *err) __attribute__((warn_unused_result));
 typedef int (*store_route_fn)(void *ctx, const struct route_rule *r);
 /* Every rule (or only the active ones) in id order. */
 int store_route_list(struct store *s, bool active_only, store_route_fn fn, void *ctx,

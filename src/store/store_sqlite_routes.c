@@ -177,3 +177,51 @@ int sqo_route_list(struct store *s, bool active_only, store_route_fn fn, void *c
     sq_read_end(sq, c, st);
     return rc;
 }
+
+struct import_job {
+    struct route_rule *rules;
+    size_t n;
+    size_t *bad;
+};
+
+/* Retire the active rule with the same key, so the imported one takes its place. */
+static int replace_key(struct sqconn *c, const struct route_rule *r, struct gz_err *err)
+{
+    static const char sql[] = "DELETE FROM routes WHERE active AND category_prefix = ?1"
+                              " AND coalesce(area_unit_id, 0) = ?2";
+    sqlite3_stmt *st = sq_stmt(c, sql, err);
+    int rc;
+
+    if (!st)
+        return GZ_EIO;
+    sq_bind_text(st, 1, r->prefix);
+    sqlite3_bind_int64(st, 2, r->area_unit_id);
+    rc = sqlite3_step(st);
+    sq_done(st);
+    return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
+}
+
+static int job_route_import(struct sqconn *c, void *arg, struct gz_err *err)
+{
+    struct import_job *j = arg;
+
+    for (size_t i = 0; i < j->n; i++) {
+        struct put_job put = {&j->rules[i], true};
+        int rc = replace_key(c, &j->rules[i], err);
+        if (!rc)
+            rc = job_route_put(c, &put, err);
+        if (rc) {
+            *j->bad = i;
+            return rc;
+        }
+    }
+    return 0;
+}
+
+int sqo_route_import(struct store *s, struct route_rule *rules, size_t n, size_t *bad,
+                     struct gz_err *err)
+{
+    struct import_job j = {rules, n, bad};
+
+    return sq_write((struct sqstore *)s, job_route_import, &j, err);
+}

@@ -1,7 +1,10 @@
 """The responsibility matrix: /api/v1/routes CRUD and /api/v1/route's explanation."""
+import os
+import sqlite3
+import tempfile
 import unittest
 
-from harness import ApiTest
+from harness import ApiTest, init_db, run_cli
 
 ROUTES = "/api/v1/routes"
 
@@ -90,6 +93,54 @@ class RoutesTest(ApiTest):
         self.assertEqual((d["source"], d["lead_unit_id"]), ("none", None))
         self.err(self.get("/api/v1/route?category=5&unit=r-co"), 400, field="category")
         self.err(self.get("/api/v1/route?category=0501&unit=nope"), 400, field="unit")
+
+
+class RoutesImportTest(unittest.TestCase):
+    """gongzhi import routes FILE.csv: one transaction, codes resolved, re-import replaces."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="gz-routes-")
+        self.db = os.path.join(self.tmp, "t.db")
+        init_db(self.db)
+        here = os.path.dirname(os.path.abspath(__file__))
+        sample = os.path.join(here, "..", "..", "data", "demo", "zh-sample.geojson")
+        self.assertEqual(run_cli("import", "units", sample, "--db", self.db).returncode, 0)
+
+    def write(self, text):
+        path = os.path.join(self.tmp, "r.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def count(self):
+        con = sqlite3.connect(self.db)
+        try:
+            return con.execute("SELECT count(*) FROM routes").fetchone()[0]
+        finally:
+            con.close()
+
+    def test_import_and_reimport(self):
+        path = self.write("category_prefix,area,lead_unit,lead_kind,co_units\n"
+                          "01,,ZH-CG,,ZH-ZJ;ZH-SW\n0101,ZH-S1,,community,\n02,,ZH-SW,,\n")
+        for _ in range(2):
+            p = run_cli("import", "routes", path, "--db", self.db)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("imported 3 routes", p.stdout)
+            self.assertEqual(self.count(), 3)  # the second import replaced, not added
+
+    def test_bad_row_writes_nothing(self):
+        good = self.write("category_prefix,lead_unit\n01,ZH-CG\n")
+        self.assertEqual(run_cli("import", "routes", good, "--db", self.db).returncode, 0)
+        bad = self.write("category_prefix,lead_unit\n05,ZH-CG\n06,NOPE\n")
+        p = run_cli("import", "routes", bad, "--db", self.db)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("line 3", p.stderr)
+        self.assertIn("lead_unit", p.stderr)
+        self.assertEqual(self.count(), 1)
+        bad = self.write("category_prefix,lead_unit,lead_kind\n07,ZH-CG,street\n")
+        p = run_cli("import", "routes", bad, "--db", self.db)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("lead", p.stderr)
 
 
 if __name__ == "__main__":
