@@ -87,6 +87,7 @@ static int import_demo_files(struct store *s, const char *data, struct gz_err *e
         {"units", "demo/boston.geojson"},
         {"units", "demo/zh-sample.geojson"},
         {"categories", "taxonomy/zh-default.csv"},
+        {"categories", "taxonomy/boston.csv"},
         {"calendar", "calendar/us-boston-2015.csv"},
     };
     char path[1024];
