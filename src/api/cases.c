@@ -658,10 +658,85 @@ out_body:
     json_decref(body);
 }
 
+/* ---- me too ---- */
+
+static int parse_reporter(struct app *app, const struct principal *p, const json_t *body,
+                          struct case_reporter *rep, struct gz_err *err)
+{
+    static const char *const keys[] = {"channel", "name", "phone", NULL};
+    struct case_rec probe;
+    int channel = CHANNEL_APP, rc;
+
+    memset(rep, 0, sizeof(*rep));
+    if (json_check_keys(body, keys, err) ||
+        parse_enum(body, "channel", case_channel_parse, &channel, false, err) ||
+        json_get_str(body, "name", rep->name, sizeof(rep->name), false, err) < 0 ||
+        json_get_str(body, "phone", rep->phone, sizeof(rep->phone), false, err) < 0)
+        return err->code ? err->code : GZ_EINVAL;
+    /* the same rules as a first report: checked on a stand-in case */
+    case_init(&probe);
+    probe.channel = (enum case_channel)channel;
+    probe.text = strdup("-");
+    memcpy(probe.reporter_name, rep->name, sizeof(rep->name));
+    memcpy(probe.reporter_phone, rep->phone, sizeof(rep->phone));
+    rc = case_validate_intake(&probe, err);
+    if (!rc)
+        rc = intake_rights(app, p, &probe, err);
+    case_release(&probe);
+    rep->channel = (enum case_channel)channel;
+    rep->account_id = channel == CHANNEL_HOTLINE ? 0 : p->account_id;
+    rep->at = time_now();
+    return rc;
+}
+
+/*
+ * POST /api/v1/cases/{number}/metoo: one more person reports the same
+ * problem. Anyone signed in may join an open case (intake offers the
+ * candidates); they are counted and kept for the callback like the first
+ * reporter, and their personal data stays out of the event.
+ */
+static void post_metoo(struct http_req *r, void *arg)
+{
+    struct app *app = arg;
+    struct principal p;
+    struct case_reporter rep;
+    struct case_rec out;
+    struct event ev;
+    struct gz_err err = {0};
+    json_t *body;
+
+    if (api_principal(r, app, &p) || !(body = api_body(r)))
+        return;
+    case_init(&out);
+    event_init(&ev);
+    if (parse_reporter(app, &p, body, &rep, &err))
+        goto fail;
+    snprintf(ev.kind, sizeof(ev.kind), "metoo");
+    ev.actor_account_id = p.account_id;
+    ev.at = rep.at;
+    ev.body = dump_body(json_pack("{s:s}", "channel", case_channel_name(rep.channel)));
+    if (store_case_add_reporter(app->store, http_param(r, "number"), &rep, &ev, &out, &err))
+        goto fail;
+    if (api_case_visible(app, &p, &out))
+        reply_case(r, app, &p, 200, &out);
+    else
+        http_reply_json(r, 200,
+                        json_pack("{s:s, s:s, s:i}", "number", out.number, "status",
+                                  case_status_name(out.status), "metoo", out.metoo));
+    goto out;
+fail:
+    api_fail(r, &err);
+out:
+    case_release(&out);
+    event_release(&ev);
+    json_decref(body);
+}
+
 int api_cases_routes(struct router *r)
 {
     return router_add(r, "POST", "/api/v1/cases", post_case) ||
            router_add(r, "GET", "/api/v1/cases/{number}", get_case) ||
            router_add(r, "GET", "/api/v1/cases/{number}/events", get_events) ||
-           router_add(r, "POST", "/api/v1/cases/{number}/actions", post_action);
+           router_add(r, "POST", "/api/v1/cases/{number}/actions", post_action) ||
+           router_add(r, "POST", "/api/v1/cases/{number}/metoo", post_metoo);
 }

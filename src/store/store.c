@@ -268,3 +268,9 @@ int store_route_import(struct store *s, struct route_rule *rules, size_t n, size
 {
     return s->ops->route_import(s, rules, n, bad, err);
 }
+
+int store_case_add_reporter(struct store *s, const char *number, const struct case_reporter *r,
+                            struct event *ev, struct case_rec *out, struct gz_err *err)
+{
+    return s->ops->case_add_reporter(s, number, r, ev, out, err);
+}

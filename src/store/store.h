@@ -188,6 +188,22 @@ int store_case_update(struct store *s, const char *number, const char *other_num
                       store_case_fn fn, void *ctx, struct case_rec *out, struct gz_err *err)
     __attribute__((warn_unused_result));
 
+/* A further reporter of an open case ("me too"). */
+struct case_reporter {
+    int64_t account_id;
+    char name[GZ_MAX_NAME];
+    char phone[GZ_MAX_PHONE + 1];
+    enum case_channel channel;
+    int64_t at;
+};
+/*
+ * Add a reporter to open case `number`: metoo + 1, the reporter kept, event
+ * ev appended, in one transaction; GZ_ECONFLICT when the case is not open.
+ */
+int store_case_add_reporter(struct store *s, const char *number, const struct case_reporter *r,
+                            struct event *ev, struct case_rec *out, struct gz_err *err)
+    __attribute__((warn_unused_result));
+
 typedef int (*store_event_fn)(void *ctx, const struct event *e);
 /* The timeline of one case, oldest first. */
 int store_case_events(struct store *s, int64_t case_id, store_event_fn fn, void *ctx,

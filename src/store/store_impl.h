@@ -67,6 +67,8 @@ struct store_ops {
     int (*case_list)(struct store *s, const struct case_filter *f, const struct case_cursor *after,
                      int limit, store_case_list_fn fn, void *ctx, struct gz_err *err);
     int (*route_put)(struct store *s, struct route_rule *r, bool create, struct gz_err *err);
+    int (*case_add_reporter)(struct store *s, const char *number, const struct case_reporter *r,
+                             struct event *ev, struct case_rec *out, struct gz_err *err);
     int (*route_import)(struct store *s, struct route_rule *rules, size_t n, size_t *bad,
                         struct gz_err *err);
     int (*route_delete)(struct store *s, int64_t id, struct gz_err *err);

@@ -45,6 +45,7 @@ static const struct store_ops sqlite_ops = {
     .token_purge = sqo_token_purge,
     .principal_load = sqo_principal_load,
     .route_put = sqo_route_put,
+    .case_add_reporter = sqo_case_add_reporter,
     .route_import = sqo_route_import,
     .route_delete = sqo_route_delete,
     .route_get = sqo_route_get,

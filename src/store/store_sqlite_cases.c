@@ -715,3 +715,59 @@ int sqo_case_due(struct store *s, int64_t now, store_number_fn fn, void *ctx, st
     sq_read_end(sq, c, st);
     return rc;
 }
+
+struct reporter_job {
+    const char *number;
+    const struct case_reporter *r;
+    struct event *ev;
+    struct case_rec *out;
+};
+
+static int reporter_insert(struct sqconn *c, int64_t case_id, const struct case_reporter *r,
+                           struct gz_err *err)
+{
+    static const char sql[] = "INSERT INTO case_reporters(case_id, account_id, name, phone,"
+                              " channel, at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+    sqlite3_stmt *st = sq_stmt(c, sql, err);
+    int rc;
+
+    if (!st)
+        return GZ_EIO;
+    sqlite3_bind_int64(st, 1, case_id);
+    bind_opt(st, 2, r->account_id);
+    sq_bind_text_or_null(st, 3, r->name);
+    sq_bind_text_or_null(st, 4, r->phone);
+    sq_bind_text(st, 5, case_channel_name(r->channel));
+    sqlite3_bind_int64(st, 6, r->at);
+    rc = sqlite3_step(st);
+    sq_done(st);
+    return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
+}
+
+static int job_add_reporter(struct sqconn *c, void *arg, struct gz_err *err)
+{
+    struct reporter_job *j = arg;
+    int rc = case_load(c, j->number, 0, j->out, err);
+
+    if (rc)
+        return rc;
+    if (!case_is_open(j->out->status))
+        return gz_fail(err, GZ_ECONFLICT, "number", "case %s is %s: report it anew", j->number,
+                       case_status_name(j->out->status));
+    j->out->metoo++;
+    rc = reporter_insert(c, j->out->id, j->r, err);
+    if (!rc)
+        rc = save(c, j->out, j->ev, err);
+    return rc;
+}
+
+int sqo_case_add_reporter(struct store *s, const char *number, const struct case_reporter *r,
+                          struct event *ev, struct case_rec *out, struct gz_err *err)
+{
+    struct reporter_job j = {number, r, ev, out};
+    int rc = sq_write((struct sqstore *)s, job_add_reporter, &j, err);
+
+    if (rc)
+        case_release(out);
+    return rc;
+}
