@@ -8,7 +8,6 @@
 #include "core/calendar.h"
 #include "fuzz.h"
 
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct calendar *cal = cal_new_plain();
