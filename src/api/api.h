@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 struct calendar;
+struct places;
 struct router;
 struct store;
 struct throttle;
@@ -15,8 +16,9 @@ struct throttle;
 struct app {
     struct store *store;
     struct throttle *login_fails;
-    struct calendar *cal; /* the city's working calendar (read-only while serving) */
-    double started;       /* monotonic seconds */
+    struct calendar *cal;  /* the city's working calendar (read-only while serving) */
+    struct places *places; /* jurisdictions, for locating points */
+    double started;        /* monotonic seconds */
 };
 
 /* Register every route of the API on r. */
@@ -31,5 +33,6 @@ int api_accounts_routes(struct router *r);
 int api_cases_routes(struct router *r);
 int api_case_query_routes(struct router *r);
 int api_routes_routes(struct router *r);
+int api_locate_routes(struct router *r);
 
 #endif

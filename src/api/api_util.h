@@ -42,5 +42,7 @@ json_t *api_list(json_t *items, json_t *next);
 json_t *api_time(int64_t t);
 /* An active unit given as an id or a code; 0 with err naming `field` when there is none. */
 int64_t api_unit_ref(struct app *app, const json_t *v, const char *field, struct gz_err *err);
+/* A required coordinate query parameter within ±limit; answers 400 naming it when bad. */
+int api_coord(struct http_req *r, const char *name, double limit, double *out);
 
 #endif

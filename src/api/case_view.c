@@ -73,6 +73,20 @@ static json_t *rating_json(const struct case_rec *c)
                      "satisfaction", satisfaction_name(c->satisfaction));
 }
 
+static json_t *opt_id(int64_t id)
+{
+    return id ? json_integer(id) : json_null();
+}
+
+/* located: null without a point, false outside every jurisdiction (the dispatcher places it) */
+static json_t *place_json(const struct case_rec *c)
+{
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "located",
+                     c->located < 0 ? json_null() : json_boolean(c->located), "district_id",
+                     opt_id(c->area[1]), "street_id", opt_id(c->area[2]), "community_id",
+                     opt_id(c->area[3]), "grid_id", opt_id(c->area[4]));
+}
+
 json_t *view_case(const struct case_rec *c, bool full_pii, unsigned allowed)
 {
     json_t *o = view_case_summary(c, full_pii), *co = json_array();
@@ -101,6 +115,7 @@ json_t *view_case(const struct case_rec *c, bool full_pii, unsigned allowed)
                                   json_str_or_null(ext)));
     if (c->status == CASE_PARKED)
         json_object_set_new(o, "parked_from", json_string(case_status_name(c->parked_from)));
+    json_object_set_new(o, "place", place_json(c));
     json_object_set_new(o, "allowed_actions", allowed_json(allowed));
     return o;
 }

@@ -16,6 +16,7 @@
 #include "api/case_view.h"
 #include "core/calendar.h"
 #include "core/workflow.h"
+#include "svc/places.h"
 #include "util/json.h"
 #include "util/text.h"
 #include "util/timeutil.h"
@@ -194,6 +195,18 @@ static int intake_rights(struct app *app, const struct principal *p, struct case
     return 0;
 }
 
+/* Step 1 of the intake pipeline: the units of each level that contain the point. */
+static void locate(struct app *app, struct case_rec *c)
+{
+    int64_t ids[GEO_LEVELS];
+
+    if (c->lat == CASE_NO_COORD || !app->places)
+        return;
+    c->located = places_locate(app->places, c->lat, c->lon, ids) > 0;
+    for (int level = 1; level < GEO_LEVELS; level++)
+        c->area[level] = ids[level];
+}
+
 /* "YYYYMMDD" of t in the city's zone (the process TZ, set from the calendar). */
 static void local_day(int64_t t, char *out, size_t size)
 {
@@ -254,6 +267,7 @@ static void post_case(struct http_req *r, void *arg)
     local_day(c.created_at, day, sizeof(day));
     if (idem_key(r, &key, &err) || parse_intake(body, &c, &err) || intake_rights(app, &p, &c, &err))
         goto fail;
+    locate(app, &c);
     snprintf(ev.kind, sizeof(ev.kind), "created");
     ev.actor_account_id = p.account_id;
     ev.at = c.created_at;

@@ -7,13 +7,15 @@
  *   PATCH  /api/v1/routes/{id}         root admin
  *   DELETE /api/v1/routes/{id}         root admin
  *   GET    /api/v1/route?category=…&unit=…   explain the decision for a case of that category at
- *                                      that unit's place: which rule, why, and the fallback
+ *                                      that unit's place (or &lat=…&lon=…: the point's place):
+ *                                      which rule, why, and what the fallback would have been
  * Units are given by id or code; a tie (same prefix and area) is a 409.
  */
 #include "gz.h"
 
 #include "api/api_util.h"
 #include "core/route.h"
+#include "svc/places.h"
 #include "util/json.h"
 #include "util/text.h"
 
@@ -271,6 +273,21 @@ static json_t *co_array(const struct route_decision *d)
     return a;
 }
 
+/* The place of a point: the deepest unit containing it, with its ancestry. */
+static int place_at(struct http_req *r, struct app *app, int64_t *unit_id)
+{
+    int64_t ids[GEO_LEVELS];
+    double lat, lon;
+
+    if (api_coord(r, "lat", 90, &lat) || api_coord(r, "lon", 180, &lon))
+        return -1;
+    places_locate(app->places, lat, lon, ids);
+    for (int level = 0; level < GEO_LEVELS; level++)
+        if (ids[level])
+            *unit_id = ids[level];
+    return 0;
+}
+
 static void explain(struct http_req *r, void *arg)
 {
     struct app *app = arg;
@@ -297,6 +314,8 @@ static void explain(struct http_req *r, void *arg)
         http_reply_error(r, 400, "bad_request", "unit", "no active unit %s", unit);
         return;
     }
+    if (!unit && (http_query(r, "lat") || http_query(r, "lon")) && place_at(r, app, &unit_id))
+        return;
     if (place_of(app, unit_id, &place, &err) ||
         store_route_list(app->store, true, collect, &rs, &err)) {
         free(rs.v);

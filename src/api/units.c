@@ -13,7 +13,9 @@
 #include "api/api_util.h"
 #include "api/views.h"
 #include "io/parse.h"
+#include "svc/places.h"
 #include "util/json.h"
+#include "util/log.h"
 #include "util/text.h"
 
 static const char *const unit_keys[] = {"code",    "name",   "name_en",      "kind", "parent",
@@ -38,6 +40,15 @@ static int reload(struct app *app, struct unit *u, char *pc, struct gz_err *err)
 
     unit_release(u);
     return store_unit_get(app->store, id, u, pc, err);
+}
+
+/* A unit changed: locate against the new jurisdictions from now on. */
+static void places_changed(struct app *app)
+{
+    struct gz_err err = {0};
+
+    if (app->places && places_rebuild(app->places, &err))
+        log_warn("the jurisdiction index kept its old state: %s", err.msg);
 }
 
 static bool may_manage(struct app *app, const struct principal *p, int64_t parent_id,
@@ -87,6 +98,7 @@ static void post_unit(struct http_req *r, void *arg)
     }
     if (store_unit_create(app->store, &u, parent_code, &err) || reload(app, &u, pc, &err))
         goto fail;
+    places_changed(app);
     {
         char loc[GZ_MAX_CODE + 32];
         snprintf(loc, sizeof(loc), "/api/v1/units/%lld", (long long)u.id);
@@ -149,6 +161,7 @@ static void patch_unit(struct http_req *r, void *arg)
     }
     if (store_unit_update(app->store, &u, parent_code, &err) || reload(app, &u, pc, &err))
         goto fail;
+    places_changed(app);
     http_reply_json(r, 200, view_unit(&u, pc, true));
     goto out;
 fail:

@@ -20,6 +20,7 @@
 #include "io/import.h"
 #include "jobs/sweeper.h"
 #include "store/store.h"
+#include "svc/places.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
@@ -59,7 +60,12 @@ int cli_serve_store(struct store *s, const struct cli_opts *o)
 
     app.cal = cli_load_calendar(s); /* sets the process zone: before any thread starts */
     if (!app.cal)
-        return 1;
+        goto out;
+    app.places = places_new(s, &err);
+    if (!app.places) {
+        fprintf(stderr, "gongzhi: jurisdictions: %s\n", err.msg);
+        goto out;
+    }
     block_signals(&set);
     app.login_fails = throttle_new(4096, GZ_LOGIN_FAILS_MAX, GZ_LOGIN_FAILS_WINDOW_S);
     if (!r || !app.login_fails || api_register(r)) {
@@ -85,6 +91,7 @@ out:
     sweeper_stop(sweep);
     router_free(r);
     throttle_free(app.login_fails);
+    places_free(app.places);
     cal_free(app.cal);
     return rc;
 }

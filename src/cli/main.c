@@ -30,7 +30,8 @@ static const struct command commands[] = {
     {"demo", cmd_demo, "--db --bind --port --threads --data --no-serve",
      "build the demo city (Boston + a Chinese sample) and serve it"},
     {"import", cmd_import, "--db",
-     "import units FILE.geojson | categories FILE.csv|FILE.json | calendar FILE.csv | routes FILE.csv"},
+     "import units FILE.geojson | categories FILE.csv|FILE.json | calendar FILE.csv | routes "
+     "FILE.csv"},
     {"verify", cmd_verify, "--db", "walk the audit chain; print ok N events or the first bad one"},
     {"sweep", cmd_sweep, "--db", "give the reminders and supervision due now (GONGZHI_NOW)"},
     {"version", cmd_version, "", "print the version"},

@@ -21,6 +21,7 @@ void case_init(struct case_rec *c)
     memset(c, 0, sizeof(*c));
     c->lat = c->lon = CASE_NO_COORD;
     c->contacted = c->solved = -1;
+    c->located = -1;
 }
 
 void case_release(struct case_rec *c)

@@ -80,6 +80,10 @@ struct case_rec {
     char reporter_name[GZ_MAX_NAME];
     char reporter_phone[GZ_MAX_PHONE + 1];
     int64_t intake_account_id;
+    /* where: the unit of each territorial level (index = unit_kind_level: 1 district ...
+       4 grid; 0 unused) containing the point; located -1 no point, 0 outside, 1 inside */
+    int64_t area[5];
+    int located;
     int64_t parent_id;
     int metoo;
     int64_t created_at, dispatched_at, accepted_at, resolved_at, verified_at, closed_at;

@@ -95,6 +95,9 @@ void sq_case_from_row(sqlite3_stmt *st, struct case_rec *c)
     c->reply = sq_col_strdup(st, 37);
     c->version = sqlite3_column_int64(st, 38);
     c->parked_at = col_i64(st, 39);
+    for (int level = 1; level <= 4; level++)
+        c->area[level] = col_i64(st, 39 + level);
+    c->located = col_tri(st, 44);
 }
 
 /* Bind an int64 or NULL for 0. */
@@ -353,6 +356,9 @@ static void bind_case_new(sqlite3_stmt *st, const struct case_rec *cr)
     sq_bind_text_or_null(st, 14, cr->category);
     sq_bind_text(st, 15, cr->category[0] ? (cr->category_by_operator ? "operator" : "auto") : NULL);
     sq_bind_text(st, 16, cr->priority == PRIORITY_URGENT ? "urgent" : "normal");
+    for (int level = 1; level <= 4; level++)
+        bind_opt(st, 16 + level, cr->area[level]);
+    bind_tri(st, 21, cr->located);
 }
 
 static int index_text(struct sqconn *c, const struct case_rec *cr, struct gz_err *err)
@@ -396,8 +402,9 @@ static int case_insert(struct sqconn *c, struct case_rec *cr, struct gz_err *err
     static const char sql[] =
         "INSERT INTO cases(number, channel, external_id, text, address, lat, lon,"
         " reporter_account_id, reporter_name, reporter_phone, intake_account_id, created_at,"
-        " status, category_code, category_source, priority)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+        " status, category_code, category_source, priority, district_id, street_id, community_id,"
+        " grid_id, located) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+        " ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
     sqlite3_stmt *st = sq_stmt(c, sql, err);
     int rc;
 
