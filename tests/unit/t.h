@@ -17,6 +17,8 @@ Suite *suite_core_calendar(void);
 Suite *suite_core_audit(void);
 Suite *suite_core_workflow(void);
 Suite *suite_core_route(void);
+Suite *suite_core_dedup(void);
+Suite *suite_core_geo(void);
 Suite *suite_http_router(void);
 Suite *suite_store_migrate(void);
 Suite *suite_store_org(void);
