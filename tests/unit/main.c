@@ -27,6 +27,7 @@ int main(void)
         suite_io_import,
         suite_core_dedup,
         suite_core_geo,
+        suite_core_classify,
     };
     SRunner *sr = srunner_create(suites[0]());
     int run, failed;

@@ -19,6 +19,7 @@ Suite *suite_core_workflow(void);
 Suite *suite_core_route(void);
 Suite *suite_core_dedup(void);
 Suite *suite_core_geo(void);
+Suite *suite_core_classify(void);
 Suite *suite_http_router(void);
 Suite *suite_store_migrate(void);
 Suite *suite_store_org(void);
