@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 struct calendar;
+struct classifier;
 struct places;
 struct router;
 struct store;
@@ -16,9 +17,10 @@ struct throttle;
 struct app {
     struct store *store;
     struct throttle *login_fails;
-    struct calendar *cal;  /* the city's working calendar (read-only while serving) */
-    struct places *places; /* jurisdictions, for locating points */
-    double started;        /* monotonic seconds */
+    struct calendar *cal;   /* the city's working calendar (read-only while serving) */
+    struct places *places;  /* jurisdictions, for locating points */
+    struct classifier *clf; /* the newest trained category model; NULL before any training */
+    double started;         /* monotonic seconds */
 };
 
 /* Register every route of the API on r. */

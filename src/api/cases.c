@@ -15,6 +15,7 @@
 
 #include "api/case_view.h"
 #include "core/calendar.h"
+#include "core/classify.h"
 #include "core/workflow.h"
 #include "svc/places.h"
 #include "util/json.h"
@@ -207,6 +208,33 @@ static void locate(struct app *app, struct case_rec *c)
         c->area[level] = ids[level];
 }
 
+/* Step 2: the classifier's top three categories, unless an operator chose one. */
+static json_t *suggest(struct app *app, const struct case_rec *c)
+{
+    struct clf_guess g[3];
+    size_t n = 0;
+    json_t *out;
+
+    if (!app->clf || c->category[0] || clf_predict(app->clf, c->text, g, 3, &n))
+        return NULL;
+    out = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(out, json_pack("{s:s, s:f}", "category", g[i].label, "p", g[i].p));
+    return out;
+}
+
+static void reply_intake(struct http_req *r, struct app *app, const struct principal *p,
+                         const struct case_rec *c, json_t *suggested)
+{
+    json_t *view = view_case(c, api_case_full_pii(app, p, c), allowed_for(app, p, c));
+    char loc[64];
+
+    json_object_set(view, "suggested_categories", suggested ? suggested : json_null());
+    snprintf(loc, sizeof(loc), "/api/v1/cases/%s", c->number);
+    http_add_header(r, "Location", loc);
+    http_reply_json(r, 201, view);
+}
+
 /* "YYYYMMDD" of t in the city's zone (the process TZ, set from the calendar). */
 static void local_day(int64_t t, char *out, size_t size)
 {
@@ -257,7 +285,7 @@ static void post_case(struct http_req *r, void *arg)
     const char *key = NULL;
     char day[16];
     bool replayed = false;
-    json_t *body;
+    json_t *body, *suggested = NULL;
 
     if (api_principal(r, app, &p) || !(body = api_body(r)))
         return;
@@ -268,10 +296,13 @@ static void post_case(struct http_req *r, void *arg)
     if (idem_key(r, &key, &err) || parse_intake(body, &c, &err) || intake_rights(app, &p, &c, &err))
         goto fail;
     locate(app, &c);
+    suggested = suggest(app, &c);
     snprintf(ev.kind, sizeof(ev.kind), "created");
     ev.actor_account_id = p.account_id;
     ev.at = c.created_at;
-    ev.body = dump_body(json_pack("{s:s}", "channel", case_channel_name(c.channel)));
+    /* what decided automatically is on the record with the case (DESIGN §5) */
+    ev.body = dump_body(json_pack("{s:s, s:O}", "channel", case_channel_name(c.channel),
+                                  "suggested_categories", suggested ? suggested : json_null()));
     if (store_case_create(app->store, &c, day, &ev, key, p.account_id, &replayed, &err))
         goto fail;
     if (replayed) {
@@ -281,11 +312,12 @@ static void post_case(struct http_req *r, void *arg)
         if (store_case_get(app->store, NULL, first, &c, &err))
             goto fail;
     }
-    reply_case(r, app, &p, 201, &c);
+    reply_intake(r, app, &p, &c, replayed ? NULL : suggested);
     goto out;
 fail:
     api_fail(r, &err);
 out:
+    json_decref(suggested);
     case_release(&c);
     event_release(&ev);
     json_decref(body);

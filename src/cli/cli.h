@@ -39,6 +39,7 @@ int cmd_demo(const struct cli_opts *o);
 int cmd_import(const struct cli_opts *o);
 int cmd_verify(const struct cli_opts *o);
 int cmd_sweep(const struct cli_opts *o);
+int cmd_train(const struct cli_opts *o);
 
 struct calendar;
 /* The city's calendar from the store: its zone (becoming the process's), hours and overrides. */

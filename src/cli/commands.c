@@ -15,6 +15,7 @@
 #include "api/api.h"
 #include "cli/cli.h"
 #include "core/calendar.h"
+#include "core/classify.h"
 #include "core/throttle.h"
 #include "http/server.h"
 #include "io/import.h"
@@ -35,6 +36,26 @@ struct store *cli_open_store(const struct cli_opts *o, int *code)
         *code = err.code == GZ_ESCHEMA ? EXIT_SCHEMA : 1;
     }
     return s;
+}
+
+/* The newest trained classifier, or NULL (intake then suggests no category). */
+static struct classifier *load_classifier(struct store *s)
+{
+    struct gz_err err = {0};
+    struct classifier *c = NULL;
+    void *bytes = NULL;
+    size_t len = 0;
+    int64_t id = 0;
+
+    if (store_model_latest(s, "classifier", &bytes, &len, &id, &err) == 0) {
+        c = clf_load(bytes, len, &err);
+        if (c)
+            log_info("classifier version %lld: %zu categories", (long long)id, clf_classes(c));
+        else
+            log_warn("classifier version %lld cannot be used: %s", (long long)id, err.msg);
+    }
+    free(bytes);
+    return c;
 }
 
 /* Block the stop signals in every thread, so only sigwait below sees them. */
@@ -66,6 +87,7 @@ int cli_serve_store(struct store *s, const struct cli_opts *o)
         fprintf(stderr, "gongzhi: jurisdictions: %s\n", err.msg);
         goto out;
     }
+    app.clf = load_classifier(s);
     block_signals(&set);
     app.login_fails = throttle_new(4096, GZ_LOGIN_FAILS_MAX, GZ_LOGIN_FAILS_WINDOW_S);
     if (!r || !app.login_fails || api_register(r)) {
@@ -92,6 +114,7 @@ out:
     router_free(r);
     throttle_free(app.login_fails);
     places_free(app.places);
+    clf_free(app.clf);
     cal_free(app.cal);
     return rc;
 }

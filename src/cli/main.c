@@ -34,6 +34,8 @@ static const struct command commands[] = {
      "FILE.csv"},
     {"verify", cmd_verify, "--db", "walk the audit chain; print ok N events or the first bad one"},
     {"sweep", cmd_sweep, "--db", "give the reminders and supervision due now (GONGZHI_NOW)"},
+    {"train", cmd_train, "--db",
+     "learn the category classifier from closed cases, or from a CSV (text,category)"},
     {"version", cmd_version, "", "print the version"},
     {"help", cmd_help, "", "this help"},
 };

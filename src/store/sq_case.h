@@ -15,7 +15,7 @@
     " c.metoo, c.created_at, c.dispatched_at, c.accepted_at, c.resolved_at, c.verified_at,"        \
     " c.closed_at, c.respond_by, c.resolve_by, c.remind_respond_at, c.remind_resolve_at,"          \
     " c.escalated, c.contacted, c.solved, c.satisfaction, c.rework_count, c.extension,"            \
-    " c.extension_limit, c.reply, c.version, c.parked_at, c.district_id, c.street_id,"              \
+    " c.extension_limit, c.reply, c.version, c.parked_at, c.district_id, c.street_id,"             \
     " c.community_id, c.grid_id, c.located"
 
 /* Fill c (case_init first) from a row selected with SQ_CASE_COLS first. Co-units are not loaded. */

@@ -274,3 +274,20 @@ int store_case_add_reporter(struct store *s, const char *number, const struct ca
 {
     return s->ops->case_add_reporter(s, number, r, ev, out, err);
 }
+
+int store_model_put(struct store *s, const char *kind, const void *bytes, size_t len, int64_t docs,
+                    const char *note, int64_t *id, struct gz_err *err)
+{
+    return s->ops->model_put(s, kind, bytes, len, docs, note, id, err);
+}
+
+int store_model_latest(struct store *s, const char *kind, void **bytes, size_t *len, int64_t *id,
+                       struct gz_err *err)
+{
+    return s->ops->model_latest(s, kind, bytes, len, id, err);
+}
+
+int store_training_cases(struct store *s, store_training_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->training_cases(s, fn, ctx, err);
+}

@@ -274,4 +274,18 @@ typedef int (*store_route_fn)(void *ctx, const struct route_rule *r);
 int store_route_list(struct store *s, bool active_only, store_route_fn fn, void *ctx,
                      struct gz_err *err) __attribute__((warn_unused_result));
 
+/* ---- learnt models ---- */
+/* Keep a new version of a model of `kind` ("classifier"); *id is its version. */
+int store_model_put(struct store *s, const char *kind, const void *bytes, size_t len, int64_t docs,
+                    const char *note, int64_t *id, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* The newest model of `kind` (*bytes malloc'd, the caller frees); GZ_ENOTFOUND when none. */
+int store_model_latest(struct store *s, const char *kind, void **bytes, size_t *len, int64_t *id,
+                       struct gz_err *err) __attribute__((warn_unused_result));
+/* Closed cases with their final category, for training: text, address (may be NULL), category. */
+typedef int (*store_training_fn)(void *ctx, const char *text, const char *address,
+                                 const char *category);
+int store_training_cases(struct store *s, store_training_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
+
 #endif

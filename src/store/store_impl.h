@@ -75,6 +75,11 @@ struct store_ops {
     int (*route_get)(struct store *s, int64_t id, struct route_rule *out, struct gz_err *err);
     int (*route_list)(struct store *s, bool active_only, store_route_fn fn, void *ctx,
                       struct gz_err *err);
+    int (*model_put)(struct store *s, const char *kind, const void *bytes, size_t len, int64_t docs,
+                     const char *note, int64_t *id, struct gz_err *err);
+    int (*model_latest)(struct store *s, const char *kind, void **bytes, size_t *len, int64_t *id,
+                        struct gz_err *err);
+    int (*training_cases)(struct store *s, store_training_fn fn, void *ctx, struct gz_err *err);
 };
 
 struct store {

@@ -65,5 +65,10 @@ int sqo_route_delete(struct store *s, int64_t id, struct gz_err *err);
 int sqo_route_get(struct store *s, int64_t id, struct route_rule *out, struct gz_err *err);
 int sqo_route_list(struct store *s, bool active_only, store_route_fn fn, void *ctx,
                    struct gz_err *err);
+int sqo_model_put(struct store *s, const char *kind, const void *bytes, size_t len, int64_t docs,
+                  const char *note, int64_t *id, struct gz_err *err);
+int sqo_model_latest(struct store *s, const char *kind, void **bytes, size_t *len, int64_t *id,
+                     struct gz_err *err);
+int sqo_training_cases(struct store *s, store_training_fn fn, void *ctx, struct gz_err *err);
 
 #endif
