@@ -223,13 +223,24 @@ static json_t *suggest(struct app *app, const struct case_rec *c)
     return out;
 }
 
+/* The created event: the channel, and what was decided automatically (DESIGN §5). */
+static json_t *created_body(const struct case_rec *c, json_t *suggested)
+{
+    json_t *o = json_pack("{s:s}", "channel", case_channel_name(c->channel));
+
+    if (suggested)
+        json_object_set(o, "suggested_categories", suggested);
+    return o;
+}
+
 static void reply_intake(struct http_req *r, struct app *app, const struct principal *p,
                          const struct case_rec *c, json_t *suggested)
 {
     json_t *view = view_case(c, api_case_full_pii(app, p, c), allowed_for(app, p, c));
     char loc[64];
 
-    json_object_set(view, "suggested_categories", suggested ? suggested : json_null());
+    if (suggested)
+        json_object_set(view, "suggested_categories", suggested);
     snprintf(loc, sizeof(loc), "/api/v1/cases/%s", c->number);
     http_add_header(r, "Location", loc);
     http_reply_json(r, 201, view);
@@ -301,8 +312,7 @@ static void post_case(struct http_req *r, void *arg)
     ev.actor_account_id = p.account_id;
     ev.at = c.created_at;
     /* what decided automatically is on the record with the case (DESIGN §5) */
-    ev.body = dump_body(json_pack("{s:s, s:O}", "channel", case_channel_name(c.channel),
-                                  "suggested_categories", suggested ? suggested : json_null()));
+    ev.body = dump_body(created_body(&c, suggested));
     if (store_case_create(app->store, &c, day, &ev, key, p.account_id, &replayed, &err))
         goto fail;
     if (replayed) {

@@ -41,7 +41,7 @@ class TrainTest(unittest.TestCase):
         return r.json
 
     def test_train_then_suggest(self):
-        self.assertIsNone(self.intake("路灯不亮")["suggested_categories"])  # no model yet
+        self.assertNotIn("suggested_categories", self.intake("路灯不亮"))  # no model yet
         path = os.path.join(self.server.tmp, "train.csv")
         labelled_csv(path, 90)
         p = run_cli("train", path, "--db", self.server.db)
@@ -64,7 +64,7 @@ class TrainTest(unittest.TestCase):
         # an operator's category wins: no suggestion
         r = self.server.request("POST", "/api/v1/cases", {"channel": "hotline", "text": "路灯不亮",
                                                           "category": "0101"}, token=self.tok)
-        self.assertIsNone(r.json["suggested_categories"])
+        self.assertNotIn("suggested_categories", r.json)
 
     def test_too_little_to_learn(self):
         path = os.path.join(self.server.tmp, "few.csv")
