@@ -91,13 +91,16 @@ static int load_examples(struct store *s, const char *path, struct examples *x, 
 static struct classifier *learn(const struct examples *x, int skip, struct gz_err *err)
 {
     struct clf_trainer *t = clf_trainer_new(CLF_DEFAULT_HASH_BITS, err);
+    struct classifier *c = NULL;
+    bool ok = t != NULL;
 
-    for (size_t i = 0; t && i < x->n; i++)
-        if ((int)(i % 5) != skip && clf_trainer_add(t, x->v[i].text, x->v[i].label, err)) {
-            clf_trainer_free(t);
-            return NULL;
-        }
-    return t ? clf_trainer_finish(t, err) : NULL;
+    for (size_t i = 0; ok && i < x->n; i++)
+        if ((int)(i % 5) != skip)
+            ok = clf_trainer_add(t, x->v[i].text, x->v[i].label, err) == 0;
+    if (ok)
+        c = clf_trainer_finish(t, err);
+    clf_trainer_free(t);
+    return c;
 }
 
 static void report(const struct classifier *c, const struct examples *x)
