@@ -507,3 +507,11 @@ int sq_step_result(struct sqconn *c, int rc, struct gz_err *err)
 {
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, rc, err);
 }
+
+int sq_step_done(struct sqconn *c, sqlite3_stmt *st, struct gz_err *err)
+{
+    int rc = sqlite3_step(st);
+
+    sq_done(st);
+    return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
+}

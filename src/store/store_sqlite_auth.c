@@ -96,9 +96,7 @@ static int job_account_update(struct sqconn *c, void *arg, struct gz_err *err)
     if (!st)
         return GZ_EIO;
     sqlite3_bind_int64(st, 1, j->ca->id);
-    rc = sqlite3_step(st);
-    sq_done(st);
-    return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
+    return sq_step_done(c, st, err);
 }
 
 int sqo_account_update(struct store *s, const struct account *a, const char *pw_hash,
@@ -293,7 +291,6 @@ static int job_token_create(struct sqconn *c, void *arg, struct gz_err *err)
                               " VALUES(?1, ?2, ?3, ?4)";
     struct token_job *j = arg;
     sqlite3_stmt *st = sq_stmt(c, sql, err);
-    int rc;
 
     if (!st)
         return GZ_EIO;
@@ -301,9 +298,7 @@ static int job_token_create(struct sqconn *c, void *arg, struct gz_err *err)
     sqlite3_bind_int64(st, 2, j->account_id);
     sqlite3_bind_int64(st, 3, time_now());
     sqlite3_bind_int64(st, 4, j->expires_at);
-    rc = sqlite3_step(st);
-    sq_done(st);
-    return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
+    return sq_step_done(c, st, err);
 }
 
 int sqo_token_create(struct store *s, const char *hash, int64_t account_id, int64_t expires_at,

@@ -148,15 +148,12 @@ static int head_write(struct sqconn *c, const struct event *ev, struct gz_err *e
                               " ON CONFLICT(key) DO UPDATE SET value = ?1";
     sqlite3_stmt *st = sq_stmt(c, sql, err);
     char head[AUDIT_HASH_HEX + 32];
-    int rc;
 
     if (!st)
         return GZ_EIO;
     snprintf(head, sizeof(head), "%lld %s", (long long)ev->id, ev->hash);
     sq_bind_text(st, 1, head);
-    rc = sqlite3_step(st);
-    sq_done(st);
-    return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
+    return sq_step_done(c, st, err);
 }
 
 /* Seal ev onto the end of the chain and insert it. */
@@ -454,7 +451,6 @@ static int idem_store(struct sqconn *c, const struct create_job *j, struct gz_er
     static const char sql[] = "INSERT INTO idempotency(key, account_id, case_id, created_at)"
                               " VALUES(?1, ?2, ?3, ?4)";
     sqlite3_stmt *st = sq_stmt(c, sql, err);
-    int rc;
 
     if (!st)
         return GZ_EIO;
@@ -462,9 +458,7 @@ static int idem_store(struct sqconn *c, const struct create_job *j, struct gz_er
     sqlite3_bind_int64(st, 2, j->account);
     sqlite3_bind_int64(st, 3, j->c->id);
     sqlite3_bind_int64(st, 4, j->c->created_at);
-    rc = sqlite3_step(st);
-    sq_done(st);
-    return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
+    return sq_step_done(c, st, err);
 }
 
 static int job_case_create(struct sqconn *c, void *arg, struct gz_err *err)
@@ -736,7 +730,6 @@ static int reporter_insert(struct sqconn *c, int64_t case_id, const struct case_
     static const char sql[] = "INSERT INTO case_reporters(case_id, account_id, name, phone,"
                               " channel, at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
     sqlite3_stmt *st = sq_stmt(c, sql, err);
-    int rc;
 
     if (!st)
         return GZ_EIO;
@@ -746,9 +739,7 @@ static int reporter_insert(struct sqconn *c, int64_t case_id, const struct case_
     sq_bind_text_or_null(st, 4, r->phone);
     sq_bind_text(st, 5, case_channel_name(r->channel));
     sqlite3_bind_int64(st, 6, r->at);
-    rc = sqlite3_step(st);
-    sq_done(st);
-    return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
+    return sq_step_done(c, st, err);
 }
 
 static int job_add_reporter(struct sqconn *c, void *arg, struct gz_err *err)

@@ -190,15 +190,12 @@ static int replace_key(struct sqconn *c, const struct route_rule *r, struct gz_e
     static const char sql[] = "DELETE FROM routes WHERE active AND category_prefix = ?1"
                               " AND coalesce(area_unit_id, 0) = ?2";
     sqlite3_stmt *st = sq_stmt(c, sql, err);
-    int rc;
 
     if (!st)
         return GZ_EIO;
     sq_bind_text(st, 1, r->prefix);
     sqlite3_bind_int64(st, 2, r->area_unit_id);
-    rc = sqlite3_step(st);
-    sq_done(st);
-    return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
+    return sq_step_done(c, st, err);
 }
 
 static int job_route_import(struct sqconn *c, void *arg, struct gz_err *err)

@@ -39,15 +39,12 @@ static int job_setting_set(struct sqconn *c, void *arg, struct gz_err *err)
                               " ON CONFLICT(key) DO UPDATE SET value = ?2";
     struct setting_job *j = arg;
     sqlite3_stmt *st = sq_stmt(c, sql, err);
-    int rc;
 
     if (!st)
         return GZ_EIO;
     sq_bind_text(st, 1, j->key);
     sq_bind_text(st, 2, j->value);
-    rc = sqlite3_step(st);
-    sq_done(st);
-    return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
+    return sq_step_done(c, st, err);
 }
 
 int sqo_setting_set(struct store *s, const char *key, const char *value, struct gz_err *err)
@@ -69,15 +66,12 @@ static int put_day(struct sqconn *c, const char *day, const char *kind, struct g
     static const char sql[] = "INSERT INTO calendar(day, kind) VALUES(?1, ?2)"
                               " ON CONFLICT(day) DO UPDATE SET kind = ?2";
     sqlite3_stmt *st = sq_stmt(c, sql, err);
-    int rc;
 
     if (!st)
         return GZ_EIO;
     sq_bind_text(st, 1, day);
     sq_bind_text(st, 2, kind);
-    rc = sqlite3_step(st);
-    sq_done(st);
-    return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
+    return sq_step_done(c, st, err);
 }
 
 /* A year named by the file loses its old overrides first, so a corrected file replaces them. */
@@ -86,7 +80,6 @@ static int clear_year(struct sqconn *c, int year, struct gz_err *err)
     static const char sql[] = "DELETE FROM calendar WHERE day >= ?1 AND day < ?2";
     sqlite3_stmt *st = sq_stmt(c, sql, err);
     char from[24], to[24];
-    int rc;
 
     if (!st)
         return GZ_EIO;
@@ -94,9 +87,7 @@ static int clear_year(struct sqconn *c, int year, struct gz_err *err)
     snprintf(to, sizeof(to), "%04d-01-01", year + 1);
     sq_bind_text(st, 1, from);
     sq_bind_text(st, 2, to);
-    rc = sqlite3_step(st);
-    sq_done(st);
-    return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
+    return sq_step_done(c, st, err);
 }
 
 static int store_day(void *ctx, int y, int m, int d, enum cal_day_kind kind)
