@@ -9,6 +9,7 @@
 
 struct calendar;
 struct classifier;
+struct dedup;
 struct places;
 struct router;
 struct store;
@@ -20,6 +21,7 @@ struct app {
     struct calendar *cal;   /* the city's working calendar (read-only while serving) */
     struct places *places;  /* jurisdictions, for locating points */
     struct classifier *clf; /* the newest trained category model; NULL before any training */
+    struct dedup *dedup;    /* recent open cases with a point, for duplicate candidates */
     double started;         /* monotonic seconds */
 };
 

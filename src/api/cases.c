@@ -16,9 +16,11 @@
 #include "api/case_view.h"
 #include "core/calendar.h"
 #include "core/classify.h"
+#include "core/dedup.h"
 #include "core/workflow.h"
 #include "svc/places.h"
 #include "util/json.h"
+#include "util/log.h"
 #include "util/text.h"
 #include "util/timeutil.h"
 
@@ -224,26 +226,63 @@ static json_t *suggest(struct app *app, const struct case_rec *c)
 }
 
 /* The created event: the channel, and what was decided automatically (DESIGN §5). */
-static json_t *created_body(const struct case_rec *c, json_t *suggested)
+static json_t *created_body(const struct case_rec *c, json_t *suggested, json_t *dups)
 {
     json_t *o = json_pack("{s:s}", "channel", case_channel_name(c->channel));
 
     if (suggested)
         json_object_set(o, "suggested_categories", suggested);
+    if (dups)
+        json_object_set(o, "duplicate_candidates", dups);
     return o;
 }
 
 static void reply_intake(struct http_req *r, struct app *app, const struct principal *p,
-                         const struct case_rec *c, json_t *suggested)
+                         const struct case_rec *c, json_t *suggested, json_t *dups)
 {
     json_t *view = view_case(c, api_case_full_pii(app, p, c), allowed_for(app, p, c));
     char loc[64];
 
     if (suggested)
         json_object_set(view, "suggested_categories", suggested);
+    if (dups)
+        json_object_set(view, "duplicate_candidates", dups);
     snprintf(loc, sizeof(loc), "/api/v1/cases/%s", c->number);
     http_add_header(r, "Location", loc);
     http_reply_json(r, 201, view);
+}
+
+#define DUP_MAX 5
+
+/*
+ * Step 3: open cases nearby, recent and alike (DESIGN §5). The caller can
+ * then say "me too" or an operator merges; nothing is merged automatically.
+ */
+static json_t *duplicates(struct app *app, const struct case_rec *c)
+{
+    struct dedup_hit hits[DUP_MAX];
+    size_t n;
+    json_t *out;
+
+    if (!app->dedup || c->lat == CASE_NO_COORD)
+        return NULL;
+    n = dedup_find(app->dedup, c->lat, c->lon, c->created_at, c->category, c->text, hits, DUP_MAX);
+    if (!n)
+        return NULL;
+    out = json_array();
+    for (size_t i = 0; i < n; i++) {
+        struct case_rec other;
+        struct gz_err err = {0};
+        if (store_case_get(app->store, NULL, hits[i].case_id, &other, &err))
+            continue;
+        json_array_append_new(out, json_pack("{s:s, s:f, s:f, s:I, s:f, s:b}", "number",
+                                             other.number, "score", hits[i].score, "distance_m",
+                                             hits[i].distance_m, "age_s", (json_int_t)hits[i].age_s,
+                                             "text_similarity", hits[i].text_sim, "likely",
+                                             hits[i].score >= DEDUP_THRESHOLD));
+        case_release(&other);
+    }
+    return out;
 }
 
 /* "YYYYMMDD" of t in the city's zone (the process TZ, set from the calendar). */
@@ -296,7 +335,7 @@ static void post_case(struct http_req *r, void *arg)
     const char *key = NULL;
     char day[16];
     bool replayed = false;
-    json_t *body, *suggested = NULL;
+    json_t *body, *suggested = NULL, *dups = NULL;
 
     if (api_principal(r, app, &p) || !(body = api_body(r)))
         return;
@@ -308,11 +347,12 @@ static void post_case(struct http_req *r, void *arg)
         goto fail;
     locate(app, &c);
     suggested = suggest(app, &c);
+    dups = duplicates(app, &c);
     snprintf(ev.kind, sizeof(ev.kind), "created");
     ev.actor_account_id = p.account_id;
     ev.at = c.created_at;
     /* what decided automatically is on the record with the case (DESIGN §5) */
-    ev.body = dump_body(created_body(&c, suggested));
+    ev.body = dump_body(created_body(&c, suggested, dups));
     if (store_case_create(app->store, &c, day, &ev, key, p.account_id, &replayed, &err))
         goto fail;
     if (replayed) {
@@ -322,12 +362,16 @@ static void post_case(struct http_req *r, void *arg)
         if (store_case_get(app->store, NULL, first, &c, &err))
             goto fail;
     }
-    reply_intake(r, app, &p, &c, replayed ? NULL : suggested);
+    if (!replayed && app->dedup && c.lat != CASE_NO_COORD &&
+        dedup_add(app->dedup, c.id, c.lat, c.lon, c.created_at, c.category, c.text))
+        log_warn("case %s: not in the duplicate index", c.number);
+    reply_intake(r, app, &p, &c, replayed ? NULL : suggested, replayed ? NULL : dups);
     goto out;
 fail:
     api_fail(r, &err);
 out:
     json_decref(suggested);
+    json_decref(dups);
     case_release(&c);
     event_release(&ev);
     json_decref(body);
@@ -702,6 +746,8 @@ static void post_action(struct http_req *r, void *arg)
                           a.in.action == ACT_MERGE && a.into[0] ? a.into : NULL, act_fn, &a, &out,
                           &err))
         goto fail;
+    if (app->dedup && !case_is_open(out.status))
+        dedup_remove(app->dedup, out.id);
     reply_case(r, app, &p, 200, &out);
     goto out;
 fail:

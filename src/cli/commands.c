@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "core/calendar.h"
 #include "core/classify.h"
+#include "core/dedup.h"
 #include "core/throttle.h"
 #include "http/server.h"
 #include "io/import.h"
@@ -58,6 +59,22 @@ static struct classifier *load_classifier(struct store *s)
     return c;
 }
 
+static int add_recent(void *ctx, const struct case_rec *c)
+{
+    return dedup_add(ctx, c->id, c->lat, c->lon, c->created_at, c->category, c->text) == GZ_ENOMEM;
+}
+
+/* The duplicate index: open cases with a point from the last window (14 days). */
+static struct dedup *load_recent(struct store *s)
+{
+    struct dedup *d = dedup_new(DEDUP_DEFAULT_RADIUS_M, DEDUP_DEFAULT_WINDOW_S);
+    struct gz_err err = {0};
+
+    if (d && store_recent_cases(s, time_now() - DEDUP_DEFAULT_WINDOW_S, add_recent, d, &err))
+        log_warn("duplicate search starts empty: %s", err.msg);
+    return d;
+}
+
 /* Block the stop signals in every thread, so only sigwait below sees them. */
 static void block_signals(sigset_t *set)
 {
@@ -88,6 +105,7 @@ int cli_serve_store(struct store *s, const struct cli_opts *o)
         goto out;
     }
     app.clf = load_classifier(s);
+    app.dedup = load_recent(s);
     block_signals(&set);
     app.login_fails = throttle_new(4096, GZ_LOGIN_FAILS_MAX, GZ_LOGIN_FAILS_WINDOW_S);
     if (!r || !app.login_fails || api_register(r)) {
@@ -115,6 +133,7 @@ out:
     throttle_free(app.login_fails);
     places_free(app.places);
     clf_free(app.clf);
+    dedup_free(app.dedup);
     cal_free(app.cal);
     return rc;
 }

@@ -291,3 +291,9 @@ int store_training_cases(struct store *s, store_training_fn fn, void *ctx, struc
 {
     return s->ops->training_cases(s, fn, ctx, err);
 }
+
+int store_recent_cases(struct store *s, int64_t since, store_recent_fn fn, void *ctx,
+                       struct gz_err *err)
+{
+    return s->ops->recent_cases(s, since, fn, ctx, err);
+}

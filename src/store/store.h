@@ -288,4 +288,9 @@ typedef int (*store_training_fn)(void *ctx, const char *text, const char *addres
 int store_training_cases(struct store *s, store_training_fn fn, void *ctx, struct gz_err *err)
     __attribute__((warn_unused_result));
 
+/* Open cases created since `since` with a point, oldest first (the duplicate index at start). */
+typedef int (*store_recent_fn)(void *ctx, const struct case_rec *c);
+int store_recent_cases(struct store *s, int64_t since, store_recent_fn fn, void *ctx,
+                       struct gz_err *err) __attribute__((warn_unused_result));
+
 #endif

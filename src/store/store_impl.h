@@ -80,6 +80,8 @@ struct store_ops {
     int (*model_latest)(struct store *s, const char *kind, void **bytes, size_t *len, int64_t *id,
                         struct gz_err *err);
     int (*training_cases)(struct store *s, store_training_fn fn, void *ctx, struct gz_err *err);
+    int (*recent_cases)(struct store *s, int64_t since, store_recent_fn fn, void *ctx,
+                        struct gz_err *err);
 };
 
 struct store {

@@ -44,6 +44,7 @@ static const struct store_ops sqlite_ops = {
     .token_delete = sqo_token_delete,
     .token_purge = sqo_token_purge,
     .principal_load = sqo_principal_load,
+    .recent_cases = sqo_recent_cases,
     .model_put = sqo_model_put,
     .model_latest = sqo_model_latest,
     .training_cases = sqo_training_cases,

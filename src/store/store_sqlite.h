@@ -70,5 +70,7 @@ int sqo_model_put(struct store *s, const char *kind, const void *bytes, size_t l
 int sqo_model_latest(struct store *s, const char *kind, void **bytes, size_t *len, int64_t *id,
                      struct gz_err *err);
 int sqo_training_cases(struct store *s, store_training_fn fn, void *ctx, struct gz_err *err);
+int sqo_recent_cases(struct store *s, int64_t since, store_recent_fn fn, void *ctx,
+                     struct gz_err *err);
 
 #endif

@@ -769,3 +769,34 @@ int sqo_case_add_reporter(struct store *s, const char *number, const struct case
         case_release(out);
     return rc;
 }
+
+int sqo_recent_cases(struct store *s, int64_t since, store_recent_fn fn, void *ctx,
+                     struct gz_err *err)
+{
+    static const char sql[] =
+        "SELECT " SQ_CASE_COLS " FROM cases c WHERE c.created_at >= ?1 AND c.lat IS NOT NULL"
+        " AND c.status NOT IN ('closed', 'merged', 'invalid') ORDER BY c.created_at, c.id";
+    struct sqstore *sq = (struct sqstore *)s;
+    struct sqconn *c;
+    sqlite3_stmt *st = sq_read_begin(sq, sql, &c, err);
+    int rc;
+
+    if (!st)
+        return GZ_EIO;
+    sqlite3_bind_int64(st, 1, since);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct case_rec cr;
+        int stop;
+        case_init(&cr);
+        sq_case_from_row(st, &cr);
+        stop = fn(ctx, &cr);
+        case_release(&cr);
+        if (stop) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    rc = sq_step_result(c, rc, err);
+    sq_read_end(sq, c, st);
+    return rc;
+}
