@@ -126,6 +126,9 @@ sqlite3_stmt *sq_read_begin(struct sqstore *s, const char *sql, struct sqconn **
 void sq_read_end(struct sqstore *s, struct sqconn *c, sqlite3_stmt *st);
 /* Step a statement that returns no rows, reset it, and map the result (0 or a GZ_E* code). */
 int sq_step_done(struct sqconn *c, sqlite3_stmt *st, struct gz_err *err);
+/* Step a statement that changes rows; GZ_ENOTFOUND naming `field` when it changed none. */
+int sq_step_changed(struct sqconn *c, sqlite3_stmt *st, const char *field, const char *what,
+                    struct gz_err *err);
 /* After the last sqlite3_step: 0 for SQLITE_DONE/ROW, else the mapped error. */
 int sq_step_result(struct sqconn *c, int rc, struct gz_err *err);
 #endif

@@ -515,3 +515,13 @@ int sq_step_done(struct sqconn *c, sqlite3_stmt *st, struct gz_err *err)
     sq_done(st);
     return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
 }
+
+int sq_step_changed(struct sqconn *c, sqlite3_stmt *st, const char *field, const char *what,
+                    struct gz_err *err)
+{
+    int rc = sq_step_done(c, st, err);
+
+    if (!rc && sqlite3_changes(c->db) == 0)
+        return gz_fail(err, GZ_ENOTFOUND, field, "%s not found", what);
+    return rc;
+}

@@ -83,12 +83,9 @@ static int job_account_update(struct sqconn *c, void *arg, struct gz_err *err)
     sq_bind_text(st, 3, j->ca->phone);
     sqlite3_bind_int(st, 4, j->ca->active);
     sq_bind_text(st, 5, j->pw_hash);
-    rc = sqlite3_step(st);
-    sq_done(st);
-    if (rc != SQLITE_DONE)
-        return sq_fail(c, rc, err);
-    if (sqlite3_changes(c->db) == 0)
-        return gz_fail(err, GZ_ENOTFOUND, "id", "account not found");
+    rc = sq_step_changed(c, st, "id", "account", err);
+    if (rc)
+        return rc;
     if (j->ca->active && !j->pw_hash)
         return 0;
     /* a new password or a deactivation ends every session of the account */
@@ -209,16 +206,11 @@ static int job_membership_delete(struct sqconn *c, void *arg, struct gz_err *err
 {
     static const char sql[] = "DELETE FROM memberships WHERE id = ?1";
     sqlite3_stmt *st = sq_stmt(c, sql, err);
-    int rc;
 
     if (!st)
         return GZ_EIO;
     sqlite3_bind_int64(st, 1, *(int64_t *)arg);
-    rc = sqlite3_step(st);
-    sq_done(st);
-    if (rc != SQLITE_DONE)
-        return sq_fail(c, rc, err);
-    return sqlite3_changes(c->db) ? 0 : gz_fail(err, GZ_ENOTFOUND, "id", "membership not found");
+    return sq_step_changed(c, st, "id", "membership", err);
 }
 
 int sqo_membership_delete(struct store *s, int64_t id, struct gz_err *err)

@@ -191,13 +191,7 @@ static int unit_write(struct sqconn *c, struct unit *u, struct gz_err *err)
         return GZ_EIO;
     u->updated_at = time_now();
     bind_unit(st, u, u->updated_at);
-    rc = sqlite3_step(st);
-    sq_done(st);
-    if (rc != SQLITE_DONE)
-        return sq_fail(c, rc, err);
-    if (sqlite3_changes(c->db) == 0)
-        return gz_fail(err, GZ_ENOTFOUND, "id", "unit %lld not found", (long long)u->id);
-    return 0;
+    return sq_step_changed(c, st, "id", "unit", err);
 }
 
 struct unit_job {

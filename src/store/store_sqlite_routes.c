@@ -114,16 +114,11 @@ static int job_route_delete(struct sqconn *c, void *arg, struct gz_err *err)
 {
     static const char sql[] = "DELETE FROM routes WHERE id = ?1";
     sqlite3_stmt *st = sq_stmt(c, sql, err);
-    int rc;
 
     if (!st)
         return GZ_EIO;
     sqlite3_bind_int64(st, 1, *(int64_t *)arg);
-    rc = sqlite3_step(st);
-    sq_done(st);
-    if (rc != SQLITE_DONE)
-        return sq_fail(c, rc, err);
-    return sqlite3_changes(c->db) ? 0 : gz_fail(err, GZ_ENOTFOUND, "id", "rule not found");
+    return sq_step_changed(c, st, "id", "rule", err);
 }
 
 int sqo_route_delete(struct store *s, int64_t id, struct gz_err *err)
