@@ -14,12 +14,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct gz_err err = {0};
     struct cal_hours h;
     struct tlimit l = {3, LIMIT_WORKDAYS};
-    char *copy = malloc(size + 1);
+    char *copy = fuzz_strndup(data, size);
     int line = 0;
 
-    FUZZ_CHECK(cal && copy);
-    memcpy(copy, data, size);
-    copy[size] = '\0';
+    FUZZ_CHECK(cal);
     if (cal_hours_parse(copy, &h, &err) == 0) {
         FUZZ_CHECK(h.n >= 1 && h.n <= CAL_MAX_SEGMENTS);
         cal_set_hours(cal, &h);
