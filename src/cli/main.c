@@ -36,6 +36,8 @@ static const struct command commands[] = {
     {"sweep", cmd_sweep, "--db", "give the reminders and supervision due now (GONGZHI_NOW)"},
     {"train", cmd_train, "--db",
      "learn the category classifier from closed cases, or from a CSV (text,category)"},
+    {"config", cmd_config, "--db",
+     "show or change a setting (auto_dispatch_threshold); serve reads them at start"},
     {"version", cmd_version, "", "print the version"},
     {"help", cmd_help, "", "this help"},
 };
