@@ -23,6 +23,7 @@ struct cli_opts {
     const char *timezone;
     const char *working_hours;
     const char *data;
+    const char *format; /* import cases --format */
     bool no_serve;
     bool sync_full;
     int argc; /* positional arguments after the command */
@@ -45,6 +46,8 @@ int cmd_verify(const struct cli_opts *o);
 int cmd_sweep(const struct cli_opts *o);
 int cmd_train(const struct cli_opts *o);
 int cmd_config(const struct cli_opts *o);
+/* import cases --format boston311 FILE: the recorded year through the pipeline */
+int cli_import_cases(const struct cli_opts *o);
 
 struct calendar;
 /* The city's calendar from the store: its zone (becoming the process's), hours and overrides. */

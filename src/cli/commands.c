@@ -320,10 +320,13 @@ int cmd_import(const struct cli_opts *o)
     double t0 = time_mono();
     int code = 0;
 
+    if (o->argc == 2 && strcmp(o->argv[0], "cases") == 0)
+        return cli_import_cases(o);
     if (o->argc != 2 || (strcmp(o->argv[0], "units") && strcmp(o->argv[0], "categories") &&
                          strcmp(o->argv[0], "calendar") && strcmp(o->argv[0], "routes"))) {
         fprintf(stderr, "usage: gongzhi import units FILE.geojson | categories FILE.csv|FILE.json"
-                        " | calendar FILE.csv | routes FILE.csv\n");
+                        " | calendar FILE.csv | routes FILE.csv"
+                        " | cases --format boston311 FILE.csv.gz\n");
         return EXIT_USAGE;
     }
     s = cli_open_store(o, &code);

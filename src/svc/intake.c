@@ -66,10 +66,16 @@ static json_t *suggest(const struct intake_deps *d, const struct case_rec *c, st
     struct clf_guess g[3];
     size_t n = 0;
     json_t *out;
+    char *doc;
+    int rc;
 
     top->label[0] = '\0';
     top->p = 0;
-    if (!d->clf || c->category[0] || clf_predict(d->clf, c->text, g, 3, &n) || !n)
+    if (!d->clf || c->category[0] || !(doc = clf_document(c->text, c->address)))
+        return NULL;
+    rc = clf_predict(d->clf, doc, g, 3, &n);
+    free(doc);
+    if (rc || !n)
         return NULL;
     *top = g[0];
     out = json_array();
