@@ -80,6 +80,7 @@ test: setup $(BIN) $(BUILD)/unit-tests
 
 bench: setup $(BIN)
 	@./bench/run $(abspath $(BIN))
+	@./bench/pipeline $(abspath $(BIN))
 
 fuzz: setup
 	@./tests/fuzz/run

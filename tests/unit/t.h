@@ -28,6 +28,7 @@ Suite *suite_store_cases(void);
 Suite *suite_store_case_query(void);
 Suite *suite_io_import(void);
 Suite *suite_io_boston311(void);
+Suite *suite_svc_rulebook(void);
 
 /* A fresh temporary directory for this test (removed by the OS later); path[256]. */
 void t_tmpdir(char *path, size_t size);
