@@ -296,3 +296,35 @@ int store_recent_cases(struct store *s, int64_t since, store_recent_fn fn, void 
 {
     return s->ops->recent_cases(s, since, fn, ctx, err);
 }
+
+struct unit_walk {
+    store_unit_fn fn;
+    void *ctx;
+    int64_t last;
+    int seen, stop;
+};
+
+static int walk_one(void *ctx, const struct unit *u, const char *parent_code)
+{
+    struct unit_walk *w = ctx;
+
+    w->last = u->id;
+    w->seen++;
+    return w->stop = w->fn(w->ctx, u, parent_code);
+}
+
+int store_unit_each(struct store *s, const struct unit_filter *f, store_unit_fn fn, void *ctx,
+                    struct gz_err *err)
+{
+    struct store_page pg = {.limit = 500};
+    struct unit_walk w = {fn, ctx, 0, 0, 0};
+    int rc;
+
+    do {
+        w.seen = 0;
+        if ((rc = store_unit_list(s, f, &pg, walk_one, &w, err)))
+            return rc;
+        pg.after_id = w.last;
+    } while (w.seen == pg.limit && !w.stop);
+    return w.stop;
+}

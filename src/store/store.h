@@ -79,6 +79,12 @@ int store_unit_get_by_code(struct store *s, const char *code, struct unit *out, 
 int store_unit_list(struct store *s, const struct unit_filter *f, const struct store_page *pg,
                     store_unit_fn fn, void *ctx, struct gz_err *err)
     __attribute__((warn_unused_result));
+/*
+ * Every unit the filter keeps, in id order, page by page; fn returning
+ * nonzero stops the walk and is returned (store errors: their code in err).
+ */
+int store_unit_each(struct store *s, const struct unit_filter *f, store_unit_fn fn, void *ctx,
+                    struct gz_err *err) __attribute__((warn_unused_result));
 /* Ancestry of a unit: chain[0] = id, then parents up to the root; *n set. */
 int store_unit_chain(struct store *s, int64_t id, int64_t *chain, size_t max, size_t *n,
                      struct gz_err *err) __attribute__((warn_unused_result));

@@ -23,9 +23,6 @@ struct places {
 
 struct fill {
     struct geo_index *g;
-    struct gz_err *err;
-    int64_t last;
-    int seen;
 };
 
 static int add_unit(void *ctx, const struct unit *u, const char *pc)
@@ -36,8 +33,6 @@ static int add_unit(void *ctx, const struct unit *u, const char *pc)
     struct gz_err err = {0};
 
     (void)pc;
-    f->last = u->id;
-    f->seen++;
     if (level < 0 || !u->jurisdiction)
         return 0;
     if (geo_add(f->g, u->id, level, u->jurisdiction, &repaired, &err))
@@ -52,19 +47,14 @@ static int add_unit(void *ctx, const struct unit *u, const char *pc)
 static struct geo_index *build(struct store *s, struct gz_err *err)
 {
     struct unit_filter uf = {.kind = -1, .active = 1, .with_geometry = true};
-    struct store_page pg = {.limit = 500};
-    struct fill f = {geo_new(err), err, 0, 0};
+    struct fill f = {geo_new(err)};
 
     if (!f.g)
         return NULL;
-    do {
-        f.seen = 0;
-        if (store_unit_list(s, &uf, &pg, add_unit, &f, err)) {
-            geo_free(f.g);
-            return NULL;
-        }
-        pg.after_id = f.last;
-    } while (f.seen == pg.limit);
+    if (store_unit_each(s, &uf, add_unit, &f, err)) {
+        geo_free(f.g);
+        return NULL;
+    }
     if (geo_build(f.g, err)) {
         geo_free(f.g);
         return NULL;

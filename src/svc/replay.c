@@ -110,17 +110,11 @@ static int load_maps(struct replay *rp, struct gz_err *err)
 {
     struct store_page pg = {.limit = MAX_CATS};
     struct unit_filter uf = {.kind = -1, .active = -1};
-    size_t before;
 
     if (store_category_list(rp->d.store, "90", 1, &pg, add_cat, rp, err))
         return err->code;
-    pg.limit = 500;
-    do {
-        before = rp->n_units;
-        pg.after_id = before ? rp->units[before - 1].id : 0;
-        if (store_unit_list(rp->d.store, &uf, &pg, add_unit, rp, err))
-            return err->code;
-    } while (rp->n_units - before == (size_t)pg.limit);
+    if (store_unit_each(rp->d.store, &uf, add_unit, rp, err))
+        return err->code ? err->code : gz_fail(err, GZ_ETOOBIG, "units", "too many units");
     return 0;
 }
 

@@ -63,20 +63,11 @@ static int add_rule(void *ctx, const struct route_rule *r)
     return 0;
 }
 
-struct unit_fill {
-    struct snapshot *s;
-    int64_t last;
-    int seen;
-};
-
 static int add_unit(void *ctx, const struct unit *u, const char *parent_code)
 {
-    struct unit_fill *f = ctx;
-    struct snapshot *s = f->s;
+    struct snapshot *s = ctx;
 
     (void)parent_code;
-    f->last = u->id;
-    f->seen++;
     if (grow((void **)&s->units, &s->cap_units, s->n_units, sizeof(*s->units)))
         return 1;
     s->units[s->n_units++] = (struct node){u->id, u->parent_id, u->kind};
@@ -87,15 +78,9 @@ static int add_unit(void *ctx, const struct unit *u, const char *parent_code)
 static int load_units(struct store *st, struct snapshot *s, struct gz_err *err)
 {
     struct unit_filter uf = {.kind = -1, .active = -1};
-    struct store_page pg = {.limit = 500};
-    struct unit_fill f = {s, 0, 0};
 
-    do {
-        f.seen = 0;
-        if (store_unit_list(st, &uf, &pg, add_unit, &f, err))
-            return err->code ? err->code : GZ_ENOMEM;
-        pg.after_id = f.last;
-    } while (f.seen == pg.limit);
+    if (store_unit_each(st, &uf, add_unit, s, err))
+        return err->code ? err->code : GZ_ENOMEM;
     return 0;
 }
 
