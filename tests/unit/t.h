@@ -27,6 +27,10 @@ Suite *suite_store_auth(void);
 Suite *suite_store_cases(void);
 Suite *suite_store_case_query(void);
 Suite *suite_io_import(void);
+Suite *suite_io_form(void);
+Suite *suite_io_langpref(void);
+Suite *suite_core_w3cdate(void);
+Suite *suite_core_attrdef(void);
 
 /* A fresh temporary directory for this test (removed by the OS later); path[256]. */
 void t_tmpdir(char *path, size_t size);
