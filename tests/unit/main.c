@@ -32,6 +32,7 @@ int main(void)
         suite_io_langpref,
         suite_core_w3cdate,
         suite_core_attrdef,
+        suite_store_open311,
     };
     SRunner *sr = srunner_create(suites[0]());
     int run, failed;
