@@ -10,6 +10,7 @@
 struct calendar;
 struct classifier;
 struct dedup;
+struct o311;
 struct places;
 struct router;
 struct store;
@@ -22,6 +23,7 @@ struct app {
     struct places *places;  /* jurisdictions, for locating points */
     struct classifier *clf; /* the newest trained category model; NULL before any training */
     struct dedup *dedup;    /* recent open cases with a point, for duplicate candidates */
+    struct o311 *o311;      /* Open311 settings and request quotas (NULL: defaults, no quotas) */
     double started;         /* monotonic seconds */
 };
 
@@ -38,5 +40,8 @@ int api_cases_routes(struct router *r);
 int api_case_query_routes(struct router *r);
 int api_routes_routes(struct router *r);
 int api_locate_routes(struct router *r);
+int api_open311_routes(struct router *r);
+int api_open311_admin_routes(struct router *r);
+int api_clients_routes(struct router *r);
 
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/open311.h"
 #include "cli/cli.h"
 #include "core/calendar.h"
 #include "core/classify.h"
@@ -106,6 +107,11 @@ int cli_serve_store(struct store *s, const struct cli_opts *o)
     }
     app.clf = load_classifier(s);
     app.dedup = load_recent(s);
+    app.o311 = o311_new(s, &err);
+    if (!app.o311) {
+        fprintf(stderr, "gongzhi: open311: %s\n", err.msg);
+        goto out;
+    }
     block_signals(&set);
     app.login_fails = throttle_new(4096, GZ_LOGIN_FAILS_MAX, GZ_LOGIN_FAILS_WINDOW_S);
     if (!r || !app.login_fails || api_register(r)) {
@@ -134,6 +140,7 @@ out:
     places_free(app.places);
     clf_free(app.clf);
     dedup_free(app.dedup);
+    o311_free(app.o311);
     cal_free(app.cal);
     return rc;
 }
