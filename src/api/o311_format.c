@@ -205,6 +205,8 @@ void o311_fail_err(struct http_req *r, enum o311_fmt fmt, const struct gz_err *e
 
     if (status == 500)
         o311_fail(r, fmt, status, "internal error");
+    else if (err->field[0] && strncmp(err->msg, err->field, strlen(err->field)) != 0)
+        o311_fail(r, fmt, status, "%s: %s", err->field, err->msg);
     else
         o311_fail(r, fmt, status, "%s", err->msg);
 }

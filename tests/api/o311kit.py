@@ -185,7 +185,7 @@ class O311Test(ApiTest):
 
     def submit(self, fields, fmt="json", key=True, headers=None, raw=None):
         """POST requests.<fmt>; fields: dict or list of pairs. Returns (status, headers, data)."""
-        pairs = list(fields.items()) if isinstance(fields, dict) else list(fields)
+        pairs = list(fields.items()) if isinstance(fields, dict) else list(fields or ())
         if key:
             pairs.insert(0, ("api_key", self.key if key is True else key))
         body = raw if raw is not None else urllib.parse.urlencode(pairs).encode("utf-8")
