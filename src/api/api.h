@@ -12,6 +12,7 @@ struct classifier;
 struct dedup;
 struct o311;
 struct places;
+struct rulebook;
 struct router;
 struct store;
 struct throttle;
@@ -23,6 +24,8 @@ struct app {
     struct places *places;  /* jurisdictions, for locating points */
     struct classifier *clf; /* the newest trained category model; NULL before any training */
     struct dedup *dedup;    /* recent open cases with a point, for duplicate candidates */
+    struct rulebook *rules; /* the responsibility matrix and the unit tree, for routing */
+    double auto_threshold;  /* the classifier's certainty for automatic dispatch */
     struct o311 *o311;      /* Open311 settings and request quotas (NULL: defaults, no quotas) */
     double started;         /* monotonic seconds */
 };

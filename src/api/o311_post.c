@@ -25,9 +25,8 @@
 
 #include "api/o311.h"
 #include "core/attrdef.h"
-#include "core/dedup.h"
 #include "io/form.h"
-#include "svc/places.h"
+#include "svc/intake.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "util/timeutil.h"
@@ -256,79 +255,22 @@ static int read_report(struct http_req *r, const struct o311_req *q, struct repo
 
 /* ---- intake ---- */
 
-/* "YYYYMMDD" of t in the city's zone. */
-static void local_day(int64_t t, char *out, size_t size)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-
-    localtime_r(&tt, &tm);
-    strftime(out, size, "%Y%m%d", &tm);
-}
-
-/* The duplicate candidates an intake records in its created event (DESIGN §5). */
-static json_t *duplicates(struct app *app, const struct case_rec *c)
-{
-    struct dedup_hit hits[5];
-    size_t n;
-    json_t *out;
-
-    if (!app->dedup || c->lat == CASE_NO_COORD)
-        return NULL;
-    n = dedup_find(app->dedup, c->lat, c->lon, c->created_at, c->category, c->text, hits, 5);
-    if (!n)
-        return NULL;
-    out = json_array();
-    for (size_t i = 0; i < n; i++) {
-        struct case_rec other;
-        struct gz_err err = {0};
-        if (store_case_get(app->store, NULL, hits[i].case_id, &other, &err))
-            continue;
-        json_array_append_new(out,
-                              json_pack("{s:s, s:f, s:f, s:b}", "number", other.number, "score",
-                                        hits[i].score, "distance_m", hits[i].distance_m, "likely",
-                                        hits[i].score >= DEDUP_THRESHOLD));
-        case_release(&other);
-    }
-    return out;
-}
-
 /*
- * The intake pipeline as /api/v1/cases runs it: locate, duplicate search,
- * store with the created event, index for later duplicate searches.
- * NEEDSWORK: this mirrors post_case in cases.c until the pipeline is
- * extracted into svc/intake (intake_submit); then call that instead.
+ * The intake pipeline every channel goes through (svc/intake): locate,
+ * classify (skipped: the service names the category), duplicate search,
+ * route, and automatic dispatch when a rule decides.
  */
 static int submit(struct app *app, struct case_rec *c, const char *idem_key, bool *replayed,
                   struct gz_err *err)
 {
-    struct event ev;
-    char day[16];
-    int64_t ids[GEO_LEVELS];
-    json_t *body, *dups;
+    struct intake_deps deps;
+    struct intake_out out = {0};
     int rc;
 
-    if (c->lat != CASE_NO_COORD && app->places) {
-        c->located = places_locate(app->places, c->lat, c->lon, ids) > 0;
-        for (int level = 1; level < GEO_LEVELS; level++)
-            c->area[level] = ids[level];
-    }
-    dups = duplicates(app, c);
-    body = json_pack("{s:s}", "channel", case_channel_name(c->channel));
-    if (dups)
-        json_object_set_new(body, "duplicate_candidates", dups);
-    event_init(&ev);
-    snprintf(ev.kind, sizeof(ev.kind), "created");
-    ev.actor_account_id = c->intake_account_id;
-    ev.at = c->created_at;
-    ev.body = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(body);
-    local_day(c->created_at, day, sizeof(day));
-    rc = store_case_create(app->store, c, day, &ev, idem_key, c->intake_account_id, replayed, err);
-    event_release(&ev);
-    if (!rc && !*replayed && app->dedup && c->lat != CASE_NO_COORD &&
-        dedup_add(app->dedup, c->id, c->lat, c->lon, c->created_at, c->category, c->text))
-        log_warn("case %s: not in the duplicate index", c->number);
+    api_intake_deps(app, &deps);
+    rc = intake_submit(&deps, c, c->intake_account_id, idem_key, false, &out, err);
+    *replayed = out.replayed;
+    intake_out_release(&out);
     return rc;
 }
 

@@ -27,6 +27,8 @@ Suite *suite_store_auth(void);
 Suite *suite_store_cases(void);
 Suite *suite_store_case_query(void);
 Suite *suite_io_import(void);
+Suite *suite_io_boston311(void);
+Suite *suite_svc_rulebook(void);
 Suite *suite_io_form(void);
 Suite *suite_io_langpref(void);
 Suite *suite_core_w3cdate(void);

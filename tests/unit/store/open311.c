@@ -90,7 +90,7 @@ static int64_t add_case(struct store *s, const char *category, int64_t at, char 
     struct event ev;
     struct gz_err err = {0};
     char day[16];
-    bool replayed;
+    struct store_intake in = {.day = day, .ev = &ev};
     int64_t id;
 
     case_init(&c);
@@ -103,7 +103,7 @@ static int64_t add_case(struct store *s, const char *category, int64_t at, char 
     ev.at = at;
     ev.body = strdup("{}");
     snprintf(day, sizeof(day), "2026%04lld", (long long)(at / 86400 % 10000));
-    ck_assert_int_eq(store_case_create(s, &c, day, &ev, NULL, 0, &replayed, &err), 0);
+    ck_assert_int_eq(store_case_create(s, &c, &in, &err), 0);
     id = c.id;
     snprintf(number, CASE_NUMBER_LEN + 1, "%s", c.number);
     case_release(&c);
