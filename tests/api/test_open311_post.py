@@ -61,6 +61,28 @@ class Post(O311Test):
                 self.assertEqual(got["address"], "三里屯路19号")
                 self.assertEqual(got["service_name"], "暴露垃圾")
 
+    def test_same_pipeline_as_every_channel(self):
+        """A rule of the responsibility matrix dispatches an Open311 report at once, as it
+        would a hotline call; the created event says what the pipeline decided."""
+        rule = self.ok(self.post("/api/v1/routes", {"category_prefix": "0102", "lead_unit": "d1"}), 201)
+        try:
+            st, _, data = self.submit({"service_code": "0102", "lat": "39.9", "long": "116.4",
+                                       "attribute[WHERE]": "lane"})
+            self.assertEqual(st, 201, data)
+            n = data[0]["service_request_id"]
+            case = self.ok(self.get("/api/v1/cases/" + n))
+            self.assertEqual(case["status"], "dispatched")
+            got = self.both("requests/" + n)[0]
+            self.assertEqual((got["status"], got["agency_responsible"]), ("open", "环卫所"))
+            self.assertIsNotNone(got["expected_datetime"])
+            events = self.ok(self.get("/api/v1/cases/%s/events" % n))["items"]
+            self.assertEqual([e["kind"] for e in events], ["created", "dispatch"])
+            self.assertEqual(events[0]["body"]["channel"], "open311")
+            self.assertTrue(events[0]["body"]["route"]["dispatched"])
+            self.assertEqual(events[0]["actor_account_id"], self.client["account_id"])
+        finally:
+            self.delete("/api/v1/routes/%d" % rule["id"])
+
     def test_idempotency_key(self):
         fields = {"service_code": "0101", "lat": "39.9", "long": "116.4", "description": "again"}
         st1, _, a = self.submit(fields, headers={"Idempotency-Key": "o311-k1"})
