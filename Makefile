@@ -81,6 +81,7 @@ test: setup $(BIN) $(BUILD)/unit-tests
 bench: setup $(BIN)
 	@./bench/run $(abspath $(BIN))
 	@./bench/pipeline $(abspath $(BIN))
+	@./bench/open311 $(abspath $(BIN))
 
 fuzz: setup
 	@./tests/fuzz/run
