@@ -365,8 +365,8 @@ int store_o311_token(struct store *s, const char *token, char *number, size_t si
     return s->ops->o311_token(s, token, number, size, err);
 }
 
-int store_o311_requests(struct store *s, const struct o311_filter *f, store_o311_fn fn,
-                        void *ctx, struct gz_err *err)
+int store_o311_requests(struct store *s, const struct o311_filter *f, store_o311_fn fn, void *ctx,
+                        struct gz_err *err)
 {
     return s->ops->o311_requests(s, f, fn, ctx, err);
 }

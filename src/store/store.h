@@ -334,7 +334,7 @@ int store_client_list(struct store *s, store_client_fn fn, void *ctx, struct gz_
 struct o311_extra {
     int64_t case_id;
     int64_t client_id;
-    const char *token; /* names the report for tokens/{token} */
+    const char *token;                           /* names the report for tokens/{token} */
     const char *email, *device_id, *account_ref; /* personal: never published */
     const char *media_url, *address_id;
     const char *attributes; /* JSON of the attribute answers */
@@ -375,8 +375,8 @@ struct o311_row {
 };
 typedef int (*store_o311_fn)(void *ctx, const struct o311_row *r);
 /* Newest first. */
-int store_o311_requests(struct store *s, const struct o311_filter *f, store_o311_fn fn,
-                        void *ctx, struct gz_err *err) __attribute__((warn_unused_result));
+int store_o311_requests(struct store *s, const struct o311_filter *f, store_o311_fn fn, void *ctx,
+                        struct gz_err *err) __attribute__((warn_unused_result));
 
 /* A category's service attributes as normalised JSON (core/attrdef.h); *json NULL for none. */
 int store_category_attrs_get(struct store *s, const char *code, char **json, struct gz_err *err)

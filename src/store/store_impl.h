@@ -95,8 +95,8 @@ struct store_ops {
                           struct gz_err *err);
     int (*o311_token)(struct store *s, const char *token, char *number, size_t size,
                       struct gz_err *err);
-    int (*o311_requests)(struct store *s, const struct o311_filter *f, store_o311_fn fn,
-                         void *ctx, struct gz_err *err);
+    int (*o311_requests)(struct store *s, const struct o311_filter *f, store_o311_fn fn, void *ctx,
+                         struct gz_err *err);
     int (*category_attrs_get)(struct store *s, const char *code, char **json, struct gz_err *err);
     int (*category_attrs_set)(struct store *s, const char *code, const char *json,
                               struct gz_err *err);

@@ -90,8 +90,7 @@ int sqo_o311_token(struct store *s, const char *token, char *number, size_t size
 int sqo_o311_requests(struct store *s, const struct o311_filter *f, store_o311_fn fn, void *ctx,
                       struct gz_err *err);
 int sqo_category_attrs_get(struct store *s, const char *code, char **json, struct gz_err *err);
-int sqo_category_attrs_set(struct store *s, const char *code, const char *json,
-                           struct gz_err *err);
+int sqo_category_attrs_set(struct store *s, const char *code, const char *json, struct gz_err *err);
 int sqo_category_attrs_codes(struct store *s, store_code_fn fn, void *ctx, struct gz_err *err);
 
 #endif
