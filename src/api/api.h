@@ -10,6 +10,7 @@
 struct calendar;
 struct classifier;
 struct dedup;
+struct o311;
 struct places;
 struct rulebook;
 struct router;
@@ -25,6 +26,7 @@ struct app {
     struct dedup *dedup;    /* recent open cases with a point, for duplicate candidates */
     struct rulebook *rules; /* the responsibility matrix and the unit tree, for routing */
     double auto_threshold;  /* the classifier's certainty for automatic dispatch */
+    struct o311 *o311;      /* Open311 settings and request quotas (NULL: defaults, no quotas) */
     double started;         /* monotonic seconds */
 };
 
@@ -41,5 +43,8 @@ int api_cases_routes(struct router *r);
 int api_case_query_routes(struct router *r);
 int api_routes_routes(struct router *r);
 int api_locate_routes(struct router *r);
+int api_open311_routes(struct router *r);
+int api_open311_admin_routes(struct router *r);
+int api_clients_routes(struct router *r);
 
 #endif

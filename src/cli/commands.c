@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/open311.h"
 #include "cli/cli.h"
 #include "core/calendar.h"
 #include "core/classify.h"
@@ -118,6 +119,12 @@ int cli_app_open(struct store *s, struct app *app)
     app->clf = load_classifier(s);
     app->dedup = load_recent(s);
     app->auto_threshold = auto_threshold(s);
+    app->o311 = o311_new(s, &err);
+    if (!app->o311) {
+        fprintf(stderr, "gongzhi: open311: %s\n", err.msg);
+        cli_app_close(app);
+        return -1;
+    }
     return 0;
 }
 
@@ -127,6 +134,7 @@ void cli_app_close(struct app *app)
     rulebook_free(app->rules);
     clf_free(app->clf);
     dedup_free(app->dedup);
+    o311_free(app->o311);
     cal_free(app->cal);
     memset(app, 0, sizeof(*app));
 }

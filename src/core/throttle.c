@@ -82,3 +82,24 @@ void throttle_reset(struct throttle *t, const char *key)
     t->slots[slot_of(t, key)].fails = 0;
     pthread_mutex_unlock(&t->lock);
 }
+
+int throttle_take(struct throttle *t, const char *key, int max, int64_t now)
+{
+    int wait = 0;
+    struct slot *s;
+
+    if (max <= 0)
+        return 0;
+    pthread_mutex_lock(&t->lock);
+    s = &t->slots[slot_of(t, key)];
+    if (now >= s->start + t->window || now < s->start) {
+        s->start = now;
+        s->fails = 0;
+    }
+    if (s->fails >= max)
+        wait = (int)(s->start + t->window - now);
+    else
+        s->fails++;
+    pthread_mutex_unlock(&t->lock);
+    return wait > 0 ? wait : 0;
+}

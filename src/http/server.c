@@ -85,6 +85,30 @@ const char *http_query(const struct http_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct each_ctx {
+    const char *name;
+    http_value_fn fn;
+    void *ctx;
+};
+
+static enum MHD_Result each_value(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    struct each_ctx *x = cls;
+
+    (void)kind;
+    if (!key || strcmp(key, x->name) != 0)
+        return MHD_YES;
+    return x->fn(x->ctx, value ? value : "") ? MHD_NO : MHD_YES;
+}
+
+void http_query_each(const struct http_req *r, const char *name, http_value_fn fn, void *ctx)
+{
+    struct each_ctx x = {name, fn, ctx};
+
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, each_value, &x);
+}
+
 const char *http_header(const struct http_req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);

@@ -40,6 +40,10 @@ const char *http_path(const struct http_req *r);
 const char *http_param(const struct http_req *r, const char *name);
 /* A query-string argument, decoded; NULL when absent. */
 const char *http_query(const struct http_req *r, const char *name);
+/* Every value of a query-string argument given more than once, in order: fn(ctx, value)
+   (value "" for a bare name), until fn returns nonzero. */
+typedef int (*http_value_fn)(void *ctx, const char *value);
+void http_query_each(const struct http_req *r, const char *name, http_value_fn fn, void *ctx);
 const char *http_header(const struct http_req *r, const char *name);
 /* The request body (NUL-terminated; len excludes the NUL). */
 const char *http_body(const struct http_req *r, size_t *len);

@@ -328,3 +328,93 @@ int store_unit_each(struct store *s, const struct unit_filter *f, store_unit_fn 
     } while (w.seen == pg.limit && !w.stop);
     return w.stop;
 }
+
+/* ---- Open311 GeoReport v2 ---- */
+
+int store_client_create(struct store *s, struct api_client *c, const char *key_hash,
+                        struct gz_err *err)
+{
+    return s->ops->client_create(s, c, key_hash, err);
+}
+
+int store_client_update(struct store *s, const struct api_client *c, struct gz_err *err)
+{
+    return s->ops->client_update(s, c, err);
+}
+
+int store_client_rekey(struct store *s, int64_t id, const char *key_hash, struct gz_err *err)
+{
+    return s->ops->client_rekey(s, id, key_hash, err);
+}
+
+int store_client_revoke(struct store *s, int64_t id, int64_t now, struct gz_err *err)
+{
+    return s->ops->client_revoke(s, id, now, err);
+}
+
+int store_client_get(struct store *s, int64_t id, struct api_client *out, struct gz_err *err)
+{
+    return s->ops->client_get(s, id, NULL, out, err);
+}
+
+int store_client_by_key(struct store *s, const char *key_hash, struct api_client *out,
+                        struct gz_err *err)
+{
+    return s->ops->client_get(s, 0, key_hash, out, err);
+}
+
+int store_client_list(struct store *s, store_client_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->client_list(s, fn, ctx, err);
+}
+
+int store_o311_extra_put(struct store *s, const struct o311_extra *x, struct gz_err *err)
+{
+    return s->ops->o311_extra_put(s, x, err);
+}
+
+int store_o311_extra_get(struct store *s, int64_t case_id, struct o311_extra_rec *out,
+                         struct gz_err *err)
+{
+    return s->ops->o311_extra_get(s, case_id, out, err);
+}
+
+void o311_extra_rec_release(struct o311_extra_rec *x)
+{
+    free(x->token);
+    free(x->email);
+    free(x->device_id);
+    free(x->account_ref);
+    free(x->media_url);
+    free(x->address_id);
+    free(x->attributes);
+    memset(x, 0, sizeof(*x));
+}
+
+int store_o311_token(struct store *s, const char *token, char *number, size_t size,
+                     struct gz_err *err)
+{
+    return s->ops->o311_token(s, token, number, size, err);
+}
+
+int store_o311_requests(struct store *s, const struct o311_filter *f, store_o311_fn fn, void *ctx,
+                        struct gz_err *err)
+{
+    return s->ops->o311_requests(s, f, fn, ctx, err);
+}
+
+int store_category_attrs_get(struct store *s, const char *code, char **json, struct gz_err *err)
+{
+    return s->ops->category_attrs_get(s, code, json, err);
+}
+
+int store_category_attrs_set(struct store *s, const char *code, const char *json,
+                             struct gz_err *err)
+{
+    return s->ops->category_attrs_set(s, code, json, err);
+}
+
+int store_category_attrs_codes(struct store *s, store_code_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->category_attrs_codes(s, fn, ctx, err);
+}

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/account.h"
+#include "core/apiclient.h"
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/calendar.h"
@@ -309,5 +310,89 @@ int store_training_cases(struct store *s, store_training_fn fn, void *ctx, struc
 typedef int (*store_recent_fn)(void *ctx, const struct case_rec *c);
 int store_recent_cases(struct store *s, int64_t since, store_recent_fn fn, void *ctx,
                        struct gz_err *err) __attribute__((warn_unused_result));
+
+/* ---- Open311 GeoReport v2 ---- */
+/*
+ * A client system and the SHA-256 (hex) of its new key; creates its account
+ * with it (c->id, c->account_id, c->created_at filled).
+ */
+int store_client_create(struct store *s, struct api_client *c, const char *key_hash,
+                        struct gz_err *err) __attribute__((warn_unused_result));
+/* Name, contact and rate of client c->id. */
+int store_client_update(struct store *s, const struct api_client *c, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* A new key for an active client (the old one stops working). */
+int store_client_rekey(struct store *s, int64_t id, const char *key_hash, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* Revoke: the key stops working and the client's account is deactivated; kept for the record. */
+int store_client_revoke(struct store *s, int64_t id, int64_t now, struct gz_err *err)
+    __attribute__((warn_unused_result));
+int store_client_get(struct store *s, int64_t id, struct api_client *out, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* The active client whose key hashes to key_hash; GZ_EAUTH when there is none. */
+int store_client_by_key(struct store *s, const char *key_hash, struct api_client *out,
+                        struct gz_err *err) __attribute__((warn_unused_result));
+typedef int (*store_client_fn)(void *ctx, const struct api_client *c);
+int store_client_list(struct store *s, store_client_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
+
+/* What a GeoReport report brings beside its case (NULL or "" for what it lacks). */
+struct o311_extra {
+    int64_t case_id;
+    int64_t client_id;
+    const char *token;                           /* names the report for tokens/{token} */
+    const char *email, *device_id, *account_ref; /* personal: never published */
+    const char *media_url, *address_id;
+    const char *attributes; /* JSON of the attribute answers */
+};
+/* Keep x; a second put for the same case (a replayed intake) changes nothing. */
+int store_o311_extra_put(struct store *s, const struct o311_extra *x, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* The same, read back (heap strings, NULL when absent); GZ_ENOTFOUND when the case has none. */
+struct o311_extra_rec {
+    int64_t case_id, client_id;
+    char *token, *email, *device_id, *account_ref, *media_url, *address_id, *attributes;
+};
+int store_o311_extra_get(struct store *s, int64_t case_id, struct o311_extra_rec *out,
+                         struct gz_err *err) __attribute__((warn_unused_result));
+void o311_extra_rec_release(struct o311_extra_rec *x);
+/* The number of the case a token names; GZ_ENOTFOUND when none. */
+int store_o311_token(struct store *s, const char *token, char *number, size_t size,
+                     struct gz_err *err) __attribute__((warn_unused_result));
+
+/* GeoReport request lists: by numbers (which override the rest), or by time and codes. */
+struct o311_filter {
+    const char *const *numbers;
+    size_t n_numbers;
+    const char *const *codes; /* exact category codes */
+    size_t n_codes;
+    int64_t from, to; /* created_at in [from, to] */
+    int status;       /* 0 any, 1 open, 2 closed (closed, merged, invalid) */
+    int limit;
+    int64_t offset;
+};
+/* One request: the case, and the names and references GeoReport shows with it. */
+struct o311_row {
+    const struct case_rec *c;
+    const char *service_name, *service_name_en; /* the category's (NULL without one) */
+    const char *agency, *agency_en;             /* the lead unit's (NULL before dispatch) */
+    const char *media_url, *address_id;         /* NULL unless given through Open311 */
+    int64_t updated_at;                         /* the newest event */
+};
+typedef int (*store_o311_fn)(void *ctx, const struct o311_row *r);
+/* Newest first. */
+int store_o311_requests(struct store *s, const struct o311_filter *f, store_o311_fn fn, void *ctx,
+                        struct gz_err *err) __attribute__((warn_unused_result));
+
+/* A category's service attributes as normalised JSON (core/attrdef.h); *json NULL for none. */
+int store_category_attrs_get(struct store *s, const char *code, char **json, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* Replace them (json NULL removes them). */
+int store_category_attrs_set(struct store *s, const char *code, const char *json,
+                             struct gz_err *err) __attribute__((warn_unused_result));
+typedef int (*store_code_fn)(void *ctx, const char *code);
+/* The codes of the categories that define attributes, in code order. */
+int store_category_attrs_codes(struct store *s, store_code_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -73,4 +73,24 @@ int sqo_training_cases(struct store *s, store_training_fn fn, void *ctx, struct 
 int sqo_recent_cases(struct store *s, int64_t since, store_recent_fn fn, void *ctx,
                      struct gz_err *err);
 
+/* Open311 GeoReport v2 (store_sqlite_clients.c, store_sqlite_open311.c) */
+int sqo_client_create(struct store *s, struct api_client *c, const char *key_hash,
+                      struct gz_err *err);
+int sqo_client_update(struct store *s, const struct api_client *c, struct gz_err *err);
+int sqo_client_rekey(struct store *s, int64_t id, const char *key_hash, struct gz_err *err);
+int sqo_client_revoke(struct store *s, int64_t id, int64_t now, struct gz_err *err);
+int sqo_client_get(struct store *s, int64_t id, const char *key_hash, struct api_client *out,
+                   struct gz_err *err);
+int sqo_client_list(struct store *s, store_client_fn fn, void *ctx, struct gz_err *err);
+int sqo_o311_extra_put(struct store *s, const struct o311_extra *x, struct gz_err *err);
+int sqo_o311_extra_get(struct store *s, int64_t case_id, struct o311_extra_rec *out,
+                       struct gz_err *err);
+int sqo_o311_token(struct store *s, const char *token, char *number, size_t size,
+                   struct gz_err *err);
+int sqo_o311_requests(struct store *s, const struct o311_filter *f, store_o311_fn fn, void *ctx,
+                      struct gz_err *err);
+int sqo_category_attrs_get(struct store *s, const char *code, char **json, struct gz_err *err);
+int sqo_category_attrs_set(struct store *s, const char *code, const char *json, struct gz_err *err);
+int sqo_category_attrs_codes(struct store *s, store_code_fn fn, void *ctx, struct gz_err *err);
+
 #endif

@@ -30,6 +30,11 @@ int main(void)
         suite_core_dedup,
         suite_core_geo,
         suite_core_classify,
+        suite_io_form,
+        suite_io_langpref,
+        suite_core_w3cdate,
+        suite_core_attrdef,
+        suite_store_open311,
     };
     SRunner *sr = srunner_create(suites[0]());
     int run, failed;

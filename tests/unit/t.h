@@ -29,6 +29,11 @@ Suite *suite_store_case_query(void);
 Suite *suite_io_import(void);
 Suite *suite_io_boston311(void);
 Suite *suite_svc_rulebook(void);
+Suite *suite_io_form(void);
+Suite *suite_io_langpref(void);
+Suite *suite_core_w3cdate(void);
+Suite *suite_core_attrdef(void);
+Suite *suite_store_open311(void);
 
 /* A fresh temporary directory for this test (removed by the OS later); path[256]. */
 void t_tmpdir(char *path, size_t size);
