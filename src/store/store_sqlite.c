@@ -66,6 +66,17 @@ static const struct store_ops sqlite_ops = {
     .case_units = sqo_case_units,
     .case_due = sqo_case_due,
     .case_list = sqo_case_list,
+    .kpi_sync = sqo_kpi_sync,
+    .kpi_units = sqo_kpi_units,
+    .kpi_days = sqo_kpi_days,
+    .kpi_hist = sqo_kpi_hist,
+    .kpi_roles = sqo_kpi_roles,
+    .kpi_each = sqo_kpi_each,
+    .kpi_flag = sqo_kpi_flag,
+    .kpi_flags = sqo_kpi_flags,
+    .hot_cases = sqo_hot_cases,
+    .top_categories = sqo_top_categories,
+    .hotspot_case = sqo_hotspot_case,
 };
 
 struct store *store_sqlite_open(const char *path, const struct store_options *opt,

@@ -28,6 +28,11 @@ int main(void)
         suite_core_dedup,
         suite_core_geo,
         suite_core_classify,
+        suite_core_period,
+        suite_core_kpi,
+        suite_core_hexbin,
+        suite_core_hotspot,
+        suite_store_kpi,
     };
     SRunner *sr = srunner_create(suites[0]());
     int run, failed;

@@ -27,6 +27,11 @@ Suite *suite_store_auth(void);
 Suite *suite_store_cases(void);
 Suite *suite_store_case_query(void);
 Suite *suite_io_import(void);
+Suite *suite_core_period(void);
+Suite *suite_core_kpi(void);
+Suite *suite_core_hexbin(void);
+Suite *suite_core_hotspot(void);
+Suite *suite_store_kpi(void);
 
 /* A fresh temporary directory for this test (removed by the OS later); path[256]. */
 void t_tmpdir(char *path, size_t size);
