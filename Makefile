@@ -65,7 +65,13 @@ $(BIN): $(BUILD)/cli/main.o $(BUILD)/libgongzhi.a
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libgongzhi.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(shell pkg-config --libs check)
 
+# The demo city gets Boston's 2015 year replayed into it once, when the shared data is there.
+BOSTON_311 ?= ../shared/data/boston/requests-2015.csv.gz
 demo: setup $(BIN)
+	@if [ ! -f demo.db ] && [ -f $(BOSTON_311) ]; then \
+	  ./$(BIN) demo --db demo.db --no-serve && \
+	  ./$(BIN) import cases --format boston311 $(BOSTON_311) --db demo.db || { rm -f demo.db; exit 1; }; \
+	fi
 	./$(BIN) demo --db demo.db
 
 test: setup $(BIN) $(BUILD)/unit-tests
@@ -74,6 +80,7 @@ test: setup $(BIN) $(BUILD)/unit-tests
 
 bench: setup $(BIN)
 	@./bench/run $(abspath $(BIN))
+	@./bench/pipeline $(abspath $(BIN))
 
 fuzz: setup
 	@./tests/fuzz/run

@@ -1,7 +1,7 @@
 /*
  * load.c - a small closed-loop HTTP/1.1 load generator for the case API.
  *
- *   load --port P --clients N --seconds S --mode intake|loop --token-file F
+ *   load --port P --clients N --seconds S --mode intake|loop|boston --token-file F
  *        [--dispatch-unit CODE] [--seed-file NUMBERS]
  *
  * N client threads each keep one keep-alive connection to 127.0.0.1:P
@@ -123,6 +123,7 @@ static struct {
     int clients;
     double seconds;
     bool loop;
+    bool boston; /* --mode boston: Boston reports through the whole pipeline */
     const char *token_file;
     const char *dispatch_unit;
     const char *seed_file;
@@ -222,6 +223,31 @@ static int intake_body(struct client *c, char *out, size_t size)
         "\"phone\":\"13812345678\",\"lat\":%.6f,\"lon\":%.6f}",
         PICK(c, places), PICK(c, problems), PICK(c, details), PICK(c, asks),
         (unsigned)(rnd(c) % 1000000), lat, lon);
+}
+
+/* --mode boston: Boston's own kinds of report, at points across the city, no category */
+static const char *const boston_titles[] = {
+    "Street Light Outages", "Request for Pothole Repair", "Sidewalk Repair (Make Safe)",
+    "Graffiti Removal", "Tree Maintenance Requests", "Abandoned Vehicles",
+    "Improper Storage of Trash (Barrels)", "Missed Trash/Recycling/Yard Waste/Bulk Item",
+    "Unsatisfactory Living Conditions", "Rodent Activity", "Park Maintenance Request",
+    "Traffic Signal Repair", "Illegal Dumping", "Needle Pickup", "Parking on Sidewalk",
+};
+static const char *const boston_streets[] = {
+    "Washington St", "Blue Hill Ave", "Dorchester Ave", "Centre St", "Tremont St",
+    "Commonwealth Ave", "Massachusetts Ave", "Columbia Rd", "Hyde Park Ave", "Boylston St",
+};
+
+static int boston_body(struct client *c, char *out, size_t size)
+{
+    double lat = 42.24 + (double)(rnd(c) % 130000) / 1e6;
+    double lon = -71.16 + (double)(rnd(c) % 130000) / 1e6;
+
+    return snprintf(out, size,
+                    "{\"channel\":\"app\",\"text\":\"%s\",\"address\":\"%u %s  Boston  MA\","
+                    "\"lat\":%.6f,\"lon\":%.6f}",
+                    PICK(c, boston_titles), (unsigned)(rnd(c) % 900 + 1), PICK(c, boston_streets),
+                    lat, lon);
 }
 
 /* ---- one HTTP exchange ---- */
@@ -462,7 +488,10 @@ static bool do_intake(struct client *c, const char *token, char *number)
     const char *rb;
     size_t rl;
 
-    intake_body(c, body, sizeof(body));
+    if (g.boston)
+        boston_body(c, body, sizeof(body));
+    else
+        intake_body(c, body, sizeof(body));
     if (!timed(c, K_INTAKE, "/api/v1/cases", token, body, 201, &rb, &rl))
         return false;
     if (case_number(rb, number, NUMBER_MAX) != 0) {
@@ -519,7 +548,7 @@ static void *client_main(void *arg)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: load --port P --clients N --seconds S --mode intake|loop "
+    fprintf(stderr, "usage: load --port P --clients N --seconds S --mode intake|loop|boston "
                     "--token-file F [--dispatch-unit CODE] [--seed-file NUMBERS]\n");
     exit(1);
 }
@@ -654,6 +683,8 @@ int main(int argc, char **argv)
         usage();
     if (strcmp(mode, "loop") == 0)
         g.loop = true;
+    else if (strcmp(mode, "boston") == 0)
+        g.boston = true;
     else if (strcmp(mode, "intake") != 0)
         usage();
     if (g.loop && !g.dispatch_unit)

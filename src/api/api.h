@@ -11,6 +11,7 @@ struct calendar;
 struct classifier;
 struct dedup;
 struct places;
+struct rulebook;
 struct router;
 struct store;
 struct throttle;
@@ -22,6 +23,8 @@ struct app {
     struct places *places;  /* jurisdictions, for locating points */
     struct classifier *clf; /* the newest trained category model; NULL before any training */
     struct dedup *dedup;    /* recent open cases with a point, for duplicate candidates */
+    struct rulebook *rules; /* the responsibility matrix and the unit tree, for routing */
+    double auto_threshold;  /* the classifier's certainty for automatic dispatch */
     double started;         /* monotonic seconds */
 };
 

@@ -223,3 +223,14 @@ int64_t api_unit_ref(struct app *app, const json_t *v, const char *field, struct
     unit_release(&u);
     return id;
 }
+
+void api_intake_deps(struct app *app, struct intake_deps *d)
+{
+    *d = (struct intake_deps){.store = app->store,
+                              .cal = app->cal,
+                              .places = app->places,
+                              .clf = app->clf,
+                              .dedup = app->dedup,
+                              .rules = app->rules,
+                              .auto_threshold = app->auto_threshold};
+}

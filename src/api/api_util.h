@@ -11,6 +11,7 @@
 #include "core/auth.h"
 #include "http/server.h"
 #include "store/store.h"
+#include "svc/intake.h"
 
 /* Parse the body as a JSON object; on failure answer 400/415 and return NULL. */
 json_t *api_body(struct http_req *r);
@@ -44,5 +45,7 @@ json_t *api_time(int64_t t);
 int64_t api_unit_ref(struct app *app, const json_t *v, const char *field, struct gz_err *err);
 /* A required coordinate query parameter within ±limit; answers 400 naming it when bad. */
 int api_coord(struct http_req *r, const char *name, double limit, double *out);
+/* The intake pipeline's parts, from the app. */
+void api_intake_deps(struct app *app, struct intake_deps *d);
 
 #endif

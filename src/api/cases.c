@@ -10,15 +10,11 @@
  */
 #include "gz.h"
 
-#include <math.h>
-#include <time.h>
-
 #include "api/case_view.h"
 #include "core/calendar.h"
-#include "core/classify.h"
 #include "core/dedup.h"
 #include "core/workflow.h"
-#include "svc/places.h"
+#include "svc/intake.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -77,37 +73,11 @@ static unsigned allowed_for(struct app *app, const struct principal *p, const st
     return mask;
 }
 
-/* ---- category limits ---- */
-
-static int load_limits(struct app *app, const char *code, struct sla_limits *l, struct gz_err *err)
-{
-    char cur[CATEGORY_CODE_MAX + 1];
-    struct category cat;
-
-    memset(l, 0, sizeof(*l));
-    snprintf(cur, sizeof(cur), "%s", code);
-    if (store_category_get(app->store, cur, &cat, err))
-        return gz_fail(err, GZ_EINVAL, "category", "unknown category %s", code);
-    /* the leaf's limits first, then each ancestor's for what is still unset */
-    for (;;) {
-        sla_inherit(l, &cat);
-        category_release(&cat);
-        cur[strlen(cur) >= 2 ? strlen(cur) - 2 : 0] = '\0';
-        if (!cur[0] || store_category_get(app->store, cur, &cat, err))
-            break;
-    }
-    struct sla_limits d;
-    sla_defaults(&d);
-    sla_inherit(l,
-                &(struct category){.respond = d.respond, .resolve = d.resolve, .urgent = d.urgent});
-    return 0;
-}
-
 /* ---- intake ---- */
 
-static const char *const intake_keys[] = {"channel", "text",        "lat",       "lon",
-                                          "address", "category",    "priority",  "name",
-                                          "phone",   "external_id", "anonymous", NULL};
+static const char *const intake_keys[] = {"channel",   "text",     "lat",  "lon",   "address",
+                                          "category",  "priority", "name", "phone", "external_id",
+                                          "anonymous", "hold",     NULL};
 
 static int parse_coord(const json_t *body, const char *key, double *out, struct gz_err *err)
 {
@@ -144,7 +114,7 @@ static int priority_parse(const char *s)
                                       : -1;
 }
 
-static int parse_intake(const json_t *body, struct case_rec *c, struct gz_err *err)
+static int parse_intake(const json_t *body, struct case_rec *c, bool *hold, struct gz_err *err)
 {
     int channel = -1, priority = PRIORITY_NORMAL;
     bool anonymous = false;
@@ -159,7 +129,8 @@ static int parse_intake(const json_t *body, struct case_rec *c, struct gz_err *e
         json_get_str(body, "phone", c->reporter_phone, sizeof(c->reporter_phone), false, err) < 0 ||
         json_get_str(body, "external_id", c->external_id, sizeof(c->external_id), false, err) < 0 ||
         json_get_bool(body, "anonymous", &anonymous, err) < 0 ||
-        parse_coord(body, "lat", &c->lat, err) || parse_coord(body, "lon", &c->lon, err))
+        json_get_bool(body, "hold", hold, err) < 0 || parse_coord(body, "lat", &c->lat, err) ||
+        parse_coord(body, "lon", &c->lon, err))
         return err->code ? err->code : GZ_EINVAL;
     c->channel = (enum case_channel)channel;
     c->priority = (enum case_priority)priority;
@@ -198,101 +169,21 @@ static int intake_rights(struct app *app, const struct principal *p, struct case
     return 0;
 }
 
-/* Step 1 of the intake pipeline: the units of each level that contain the point. */
-static void locate(struct app *app, struct case_rec *c)
-{
-    int64_t ids[GEO_LEVELS];
-
-    if (c->lat == CASE_NO_COORD || !app->places)
-        return;
-    c->located = places_locate(app->places, c->lat, c->lon, ids) > 0;
-    for (int level = 1; level < GEO_LEVELS; level++)
-        c->area[level] = ids[level];
-}
-
-/* Step 2: the classifier's top three categories, unless an operator chose one. */
-static json_t *suggest(struct app *app, const struct case_rec *c)
-{
-    struct clf_guess g[3];
-    size_t n = 0;
-    json_t *out;
-
-    if (!app->clf || c->category[0] || clf_predict(app->clf, c->text, g, 3, &n))
-        return NULL;
-    out = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(out, json_pack("{s:s, s:f}", "category", g[i].label, "p", g[i].p));
-    return out;
-}
-
-/* The created event: the channel, and what was decided automatically (DESIGN §5). */
-static json_t *created_body(const struct case_rec *c, json_t *suggested, json_t *dups)
-{
-    json_t *o = json_pack("{s:s}", "channel", case_channel_name(c->channel));
-
-    if (suggested)
-        json_object_set(o, "suggested_categories", suggested);
-    if (dups)
-        json_object_set(o, "duplicate_candidates", dups);
-    return o;
-}
-
 static void reply_intake(struct http_req *r, struct app *app, const struct principal *p,
-                         const struct case_rec *c, json_t *suggested, json_t *dups)
+                         const struct case_rec *c, const struct intake_out *o)
 {
     json_t *view = view_case(c, api_case_full_pii(app, p, c), allowed_for(app, p, c));
     char loc[64];
 
-    if (suggested)
-        json_object_set(view, "suggested_categories", suggested);
-    if (dups)
-        json_object_set(view, "duplicate_candidates", dups);
+    if (o->suggested)
+        json_object_set(view, "suggested_categories", o->suggested);
+    if (o->duplicates)
+        json_object_set(view, "duplicate_candidates", o->duplicates);
+    if (o->route)
+        json_object_set(view, "route", o->route);
     snprintf(loc, sizeof(loc), "/api/v1/cases/%s", c->number);
     http_add_header(r, "Location", loc);
     http_reply_json(r, 201, view);
-}
-
-#define DUP_MAX 5
-
-/*
- * Step 3: open cases nearby, recent and alike (DESIGN §5). The caller can
- * then say "me too" or an operator merges; nothing is merged automatically.
- */
-static json_t *duplicates(struct app *app, const struct case_rec *c)
-{
-    struct dedup_hit hits[DUP_MAX];
-    size_t n;
-    json_t *out;
-
-    if (!app->dedup || c->lat == CASE_NO_COORD)
-        return NULL;
-    n = dedup_find(app->dedup, c->lat, c->lon, c->created_at, c->category, c->text, hits, DUP_MAX);
-    if (!n)
-        return NULL;
-    out = json_array();
-    for (size_t i = 0; i < n; i++) {
-        struct case_rec other;
-        struct gz_err err = {0};
-        if (store_case_get(app->store, NULL, hits[i].case_id, &other, &err))
-            continue;
-        json_array_append_new(out, json_pack("{s:s, s:f, s:f, s:I, s:f, s:b}", "number",
-                                             other.number, "score", hits[i].score, "distance_m",
-                                             hits[i].distance_m, "age_s", (json_int_t)hits[i].age_s,
-                                             "text_similarity", hits[i].text_sim, "likely",
-                                             hits[i].score >= DEDUP_THRESHOLD));
-        case_release(&other);
-    }
-    return out;
-}
-
-/* "YYYYMMDD" of t in the city's zone (the process TZ, set from the calendar). */
-static void local_day(int64_t t, char *out, size_t size)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-
-    localtime_r(&tt, &tm);
-    strftime(out, size, "%Y%m%d", &tm);
 }
 
 static int idem_key(struct http_req *r, const char **key, struct gz_err *err)
@@ -330,50 +221,36 @@ static void post_case(struct http_req *r, void *arg)
     struct app *app = arg;
     struct principal p;
     struct case_rec c;
-    struct event ev;
+    struct intake_deps deps;
+    struct intake_out o = {0};
     struct gz_err err = {0};
     const char *key = NULL;
-    char day[16];
-    bool replayed = false;
-    json_t *body, *suggested = NULL, *dups = NULL;
+    bool hold = false;
+    json_t *body;
 
     if (api_principal(r, app, &p) || !(body = api_body(r)))
         return;
     case_init(&c);
-    event_init(&ev);
-    c.created_at = time_now();
-    local_day(c.created_at, day, sizeof(day));
-    if (idem_key(r, &key, &err) || parse_intake(body, &c, &err) || intake_rights(app, &p, &c, &err))
+    api_intake_deps(app, &deps);
+    if (idem_key(r, &key, &err) || parse_intake(body, &c, &hold, &err) ||
+        intake_rights(app, &p, &c, &err) ||
+        intake_submit(&deps, &c, p.account_id, key, hold, &o, &err))
         goto fail;
-    locate(app, &c);
-    suggested = suggest(app, &c);
-    dups = duplicates(app, &c);
-    snprintf(ev.kind, sizeof(ev.kind), "created");
-    ev.actor_account_id = p.account_id;
-    ev.at = c.created_at;
-    /* what decided automatically is on the record with the case (DESIGN §5) */
-    ev.body = dump_body(created_body(&c, suggested, dups));
-    if (store_case_create(app->store, &c, day, &ev, key, p.account_id, &replayed, &err))
-        goto fail;
-    if (replayed) {
+    if (o.replayed) {
         int64_t first = c.id;
         http_add_header(r, "Idempotent-Replayed", "true");
         case_release(&c);
         if (store_case_get(app->store, NULL, first, &c, &err))
             goto fail;
+        intake_out_release(&o);
     }
-    if (!replayed && app->dedup && c.lat != CASE_NO_COORD &&
-        dedup_add(app->dedup, c.id, c.lat, c.lon, c.created_at, c.category, c.text))
-        log_warn("case %s: not in the duplicate index", c.number);
-    reply_intake(r, app, &p, &c, replayed ? NULL : suggested, replayed ? NULL : dups);
+    reply_intake(r, app, &p, &c, &o);
     goto out;
 fail:
     api_fail(r, &err);
 out:
-    json_decref(suggested);
-    json_decref(dups);
+    intake_out_release(&o);
     case_release(&c);
-    event_release(&ev);
     json_decref(body);
 }
 
@@ -600,7 +477,7 @@ static int parse_dispatch(struct app *app, const json_t *body, const struct case
     cat = a->in.category[0] ? a->in.category : c->category;
     if (!cat[0])
         return gz_fail(err, GZ_EINVAL, "category", "set the case's category to dispatch it");
-    if (load_limits(app, cat, &a->limits, err))
+    if (intake_limits(app->store, cat, &a->limits, err))
         return err->code;
     a->in.limits = &a->limits;
     return 0;

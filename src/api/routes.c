@@ -16,7 +16,9 @@
 #include "api/api_util.h"
 #include "core/route.h"
 #include "svc/places.h"
+#include "svc/rulebook.h"
 #include "util/json.h"
+#include "util/log.h"
 #include "util/text.h"
 
 static const char *const route_keys[] = {"category_prefix", "area",   "lead_unit", "lead_kind",
@@ -124,6 +126,15 @@ static int check_caller(struct http_req *r, struct app *app, bool change)
     return 0;
 }
 
+/* Intake routes by the new matrix from now on. */
+static void rules_changed(struct app *app)
+{
+    struct gz_err err = {0};
+
+    if (app->rules && rulebook_reload(app->rules, &err))
+        log_warn("routing kept the old rules: %s", err.msg);
+}
+
 static void put_route(struct http_req *r, struct app *app, bool create)
 {
     struct route_rule rule = {.lead_kind = -1, .active = true};
@@ -137,8 +148,10 @@ static void put_route(struct http_req *r, struct app *app, bool create)
     if (err.code || (!create && store_route_get(app->store, rule.id, &rule, &err)) ||
         parse_route(app, body, &rule, &err) || store_route_put(app->store, &rule, create, &err))
         api_fail(r, &err);
-    else
+    else {
+        rules_changed(app);
         http_reply_json(r, create ? 201 : 200, view_route(&rule));
+    }
     json_decref(body);
 }
 
@@ -173,10 +186,12 @@ static void delete_route(struct http_req *r, void *arg)
 
     if (check_caller(r, app, true))
         return;
-    if (store_route_delete(app->store, id, &err))
+    if (store_route_delete(app->store, id, &err)) {
         api_fail(r, &err);
-    else
-        http_reply_json(r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1));
+        return;
+    }
+    rules_changed(app);
+    http_reply_json(r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1));
 }
 
 static int add_json(void *ctx, const struct route_rule *r)
@@ -205,51 +220,6 @@ static void list_routes(struct http_req *r, void *arg)
 }
 
 /* ---- explain ---- */
-
-struct rules {
-    size_t n, cap;
-    struct route_rule *v;
-};
-
-static int collect(void *ctx, const struct route_rule *r)
-{
-    struct rules *rs = ctx;
-
-    if (rs->n == rs->cap) {
-        size_t cap = rs->cap ? 2 * rs->cap : 64;
-        struct route_rule *v = realloc(rs->v, cap * sizeof(*v));
-        if (!v)
-            return 1;
-        rs->v = v;
-        rs->cap = cap;
-    }
-    rs->v[rs->n++] = *r;
-    return 0;
-}
-
-/* The place of a unit: its territorial ancestry, root first. */
-static int place_of(struct app *app, int64_t unit_id, struct route_place *p, struct gz_err *err)
-{
-    int64_t chain[ROUTE_MAX_PLACES];
-    size_t n = 0;
-    struct unit u;
-
-    memset(p, 0, sizeof(*p));
-    if (!unit_id)
-        return 0;
-    if (store_unit_chain(app->store, unit_id, chain, ROUTE_MAX_PLACES, &n, err))
-        return err->code;
-    for (size_t i = n; i-- > 0;) {
-        if (store_unit_get(app->store, chain[i], &u, NULL, err))
-            return err->code;
-        if (unit_kind_level(u.kind) >= 0) {
-            p->unit_id[p->n] = u.id;
-            p->kind[p->n++] = u.kind;
-        }
-        unit_release(&u);
-    }
-    return 0;
-}
 
 static json_t *why(const struct route_decision *d)
 {
@@ -292,8 +262,7 @@ static void explain(struct http_req *r, void *arg)
 {
     struct app *app = arg;
     const char *category = http_query(r, "category"), *unit = http_query(r, "unit");
-    struct rules rs = {0};
-    struct route_place place;
+    struct route_rule rule;
     struct route_decision d;
     struct gz_err err = {0};
     int64_t unit_id = 0;
@@ -316,13 +285,7 @@ static void explain(struct http_req *r, void *arg)
     }
     if (!unit && (http_query(r, "lat") || http_query(r, "lon")) && place_at(r, app, &unit_id))
         return;
-    if (place_of(app, unit_id, &place, &err) ||
-        store_route_list(app->store, true, collect, &rs, &err)) {
-        free(rs.v);
-        api_fail(r, &err);
-        return;
-    }
-    route_decide(rs.v, rs.n, category ? category : "", &place, &d);
+    rulebook_decide(app->rules, category ? category : "", unit_id, &d, &rule);
     http_reply_json(r, 200,
                     json_pack("{s:s, s:o, s:o, s:o, s:I, s:o, s:{s:s, s:o}}", "source",
                               route_source_name(d.source), "lead_unit_id",
@@ -331,7 +294,6 @@ static void explain(struct http_req *r, void *arg)
                               "candidates", (json_int_t)d.candidates, "co_unit_ids", co_array(&d),
                               "fallback", "source", route_source_name(d.fallback_source), "unit_id",
                               d.fallback_unit_id ? json_integer(d.fallback_unit_id) : json_null()));
-    free(rs.v);
 }
 
 int api_routes_routes(struct router *r)

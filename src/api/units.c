@@ -14,6 +14,7 @@
 #include "api/views.h"
 #include "io/parse.h"
 #include "svc/places.h"
+#include "svc/rulebook.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -49,6 +50,8 @@ static void places_changed(struct app *app)
 
     if (app->places && places_rebuild(app->places, &err))
         log_warn("the jurisdiction index kept its old state: %s", err.msg);
+    if (app->rules && rulebook_reload(app->rules, &err))
+        log_warn("routing kept the old unit tree: %s", err.msg);
 }
 
 static bool may_manage(struct app *app, const struct principal *p, int64_t parent_id,

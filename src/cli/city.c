@@ -124,3 +124,61 @@ int cmd_sweep(const struct cli_opts *o)
     store_close(s);
     return code;
 }
+
+/* Settings a running city may change; the rest (zone, hours) are set by init. */
+static const char *const config_keys[] = {"auto_dispatch_threshold", NULL};
+
+static int config_check(const char *key, const char *value)
+{
+    char *end;
+    double t;
+
+    if (strcmp(key, "auto_dispatch_threshold") == 0) {
+        t = strtod(value, &end);
+        if (end != value && !*end && t >= 0 && t <= 1)
+            return 0;
+        fprintf(stderr, "gongzhi: auto_dispatch_threshold must be a probability from 0 to 1\n");
+        return -1;
+    }
+    fprintf(stderr, "gongzhi: unknown setting %s (settings: auto_dispatch_threshold)\n", key);
+    return -1;
+}
+
+static void config_print(struct store *s, const char *key)
+{
+    char v[256];
+    struct gz_err err = {0};
+
+    if (store_setting_get(s, key, v, sizeof(v), &err) == 0)
+        printf("%s = %s\n", key, v);
+    else
+        printf("%s (default)\n", key);
+}
+
+/* gongzhi config [KEY [VALUE]]: show or change a setting; serve reads them at start. */
+int cmd_config(const struct cli_opts *o)
+{
+    struct gz_err err = {0};
+    int code = 0;
+    struct store *s;
+
+    if (o->argc > 2) {
+        fprintf(stderr, "gongzhi: config takes a key and a value\n");
+        return EXIT_USAGE;
+    }
+    if (o->argc == 2 && config_check(o->argv[0], o->argv[1]))
+        return EXIT_USAGE;
+    if (!(s = cli_open_store(o, &code)))
+        return code;
+    if (o->argc == 2 && store_setting_set(s, o->argv[0], o->argv[1], &err)) {
+        fprintf(stderr, "gongzhi: config: %s\n", err.msg);
+        code = 1;
+    } else if (o->argc >= 1) {
+        config_print(s, o->argv[0]);
+    } else {
+        for (size_t i = 0; config_keys[i]; i++)
+            config_print(s, config_keys[i]);
+    }
+    store_close(s);
+    return code;
+}

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+struct app;
 struct store;
 struct gz_err;
 
@@ -22,6 +23,7 @@ struct cli_opts {
     const char *timezone;
     const char *working_hours;
     const char *data;
+    const char *format; /* import cases --format */
     bool no_serve;
     bool sync_full;
     int argc; /* positional arguments after the command */
@@ -31,6 +33,9 @@ struct cli_opts {
 /* Open the store named by opts, printing the error; NULL on failure (*code = exit code). */
 struct store *cli_open_store(const struct cli_opts *o, int *code);
 /* Serve the open store until SIGINT/SIGTERM. */
+/* The pipeline's parts (calendar, places, rules, classifier, duplicates) from the store. */
+int cli_app_open(struct store *s, struct app *app);
+void cli_app_close(struct app *app);
 int cli_serve_store(struct store *s, const struct cli_opts *o);
 
 int cmd_init(const struct cli_opts *o);
@@ -40,6 +45,9 @@ int cmd_import(const struct cli_opts *o);
 int cmd_verify(const struct cli_opts *o);
 int cmd_sweep(const struct cli_opts *o);
 int cmd_train(const struct cli_opts *o);
+int cmd_config(const struct cli_opts *o);
+/* import cases --format boston311 FILE: the recorded year through the pipeline */
+int cli_import_cases(const struct cli_opts *o);
 
 struct calendar;
 /* The city's calendar from the store: its zone (becoming the process's), hours and overrides. */

@@ -22,7 +22,9 @@
 #include "io/import.h"
 #include "jobs/sweeper.h"
 #include "store/store.h"
+#include "svc/intake.h"
 #include "svc/places.h"
+#include "svc/rulebook.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
@@ -75,6 +77,60 @@ static struct dedup *load_recent(struct store *s)
     return d;
 }
 
+/* The certainty the classifier needs for an automatic dispatch (setting auto_dispatch_threshold).
+ */
+static double auto_threshold(struct store *s)
+{
+    char v[32];
+    struct gz_err err = {0};
+    char *end;
+    double t;
+
+    if (store_setting_get(s, "auto_dispatch_threshold", v, sizeof(v), &err))
+        return INTAKE_AUTO_THRESHOLD;
+    t = strtod(v, &end);
+    if (end == v || *end || !(t >= 0)) {
+        log_warn("auto_dispatch_threshold %s is not a probability; using %.2f", v,
+                 INTAKE_AUTO_THRESHOLD);
+        return INTAKE_AUTO_THRESHOLD;
+    }
+    return t;
+}
+
+int cli_app_open(struct store *s, struct app *app)
+{
+    struct gz_err err = {0};
+
+    memset(app, 0, sizeof(*app));
+    app->store = s;
+    app->started = time_mono();
+    app->cal = cli_load_calendar(s); /* sets the process zone: before any thread starts */
+    if (!app->cal)
+        return -1;
+    app->places = places_new(s, &err);
+    if (app->places)
+        app->rules = rulebook_new(s, &err);
+    if (!app->places || !app->rules) {
+        fprintf(stderr, "gongzhi: jurisdictions and rules: %s\n", err.msg);
+        cli_app_close(app);
+        return -1;
+    }
+    app->clf = load_classifier(s);
+    app->dedup = load_recent(s);
+    app->auto_threshold = auto_threshold(s);
+    return 0;
+}
+
+void cli_app_close(struct app *app)
+{
+    places_free(app->places);
+    rulebook_free(app->rules);
+    clf_free(app->clf);
+    dedup_free(app->dedup);
+    cal_free(app->cal);
+    memset(app, 0, sizeof(*app));
+}
+
 /* Block the stop signals in every thread, so only sigwait below sees them. */
 static void block_signals(sigset_t *set)
 {
@@ -87,7 +143,7 @@ static void block_signals(sigset_t *set)
 
 int cli_serve_store(struct store *s, const struct cli_opts *o)
 {
-    struct app app = {.store = s, .started = time_mono()};
+    struct app app;
     struct http_config cfg = {.bind = o->bind, .port = o->port, .threads = o->threads};
     struct router *r = router_new();
     struct http_server *srv = NULL;
@@ -96,16 +152,8 @@ int cli_serve_store(struct store *s, const struct cli_opts *o)
     sigset_t set;
     int sig = 0, rc = 1;
 
-    app.cal = cli_load_calendar(s); /* sets the process zone: before any thread starts */
-    if (!app.cal)
-        goto out;
-    app.places = places_new(s, &err);
-    if (!app.places) {
-        fprintf(stderr, "gongzhi: jurisdictions: %s\n", err.msg);
-        goto out;
-    }
-    app.clf = load_classifier(s);
-    app.dedup = load_recent(s);
+    if (cli_app_open(s, &app))
+        goto out_router;
     block_signals(&set);
     app.login_fails = throttle_new(4096, GZ_LOGIN_FAILS_MAX, GZ_LOGIN_FAILS_WINDOW_S);
     if (!r || !app.login_fails || api_register(r)) {
@@ -131,10 +179,10 @@ out:
     sweeper_stop(sweep);
     router_free(r);
     throttle_free(app.login_fails);
-    places_free(app.places);
-    clf_free(app.clf);
-    dedup_free(app.dedup);
-    cal_free(app.cal);
+    cli_app_close(&app);
+    return rc;
+out_router:
+    router_free(r);
     return rc;
 }
 
@@ -272,10 +320,13 @@ int cmd_import(const struct cli_opts *o)
     double t0 = time_mono();
     int code = 0;
 
+    if (o->argc == 2 && strcmp(o->argv[0], "cases") == 0)
+        return cli_import_cases(o);
     if (o->argc != 2 || (strcmp(o->argv[0], "units") && strcmp(o->argv[0], "categories") &&
                          strcmp(o->argv[0], "calendar") && strcmp(o->argv[0], "routes"))) {
         fprintf(stderr, "usage: gongzhi import units FILE.geojson | categories FILE.csv|FILE.json"
-                        " | calendar FILE.csv | routes FILE.csv\n");
+                        " | calendar FILE.csv | routes FILE.csv"
+                        " | cases --format boston311 FILE.csv.gz\n");
         return EXIT_USAGE;
     }
     s = cli_open_store(o, &code);

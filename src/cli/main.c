@@ -29,13 +29,15 @@ static const struct command commands[] = {
     {"serve", cmd_serve, "--db --bind --port --threads --sync-full", "serve the API over HTTP"},
     {"demo", cmd_demo, "--db --bind --port --threads --data --no-serve",
      "build the demo city (Boston + a Chinese sample) and serve it"},
-    {"import", cmd_import, "--db",
+    {"import", cmd_import, "--db --format",
      "import units FILE.geojson | categories FILE.csv|FILE.json | calendar FILE.csv | routes "
-     "FILE.csv"},
+     "FILE.csv | cases --format boston311 FILE.csv.gz (replay a recorded year)"},
     {"verify", cmd_verify, "--db", "walk the audit chain; print ok N events or the first bad one"},
     {"sweep", cmd_sweep, "--db", "give the reminders and supervision due now (GONGZHI_NOW)"},
     {"train", cmd_train, "--db",
      "learn the category classifier from closed cases, or from a CSV (text,category)"},
+    {"config", cmd_config, "--db",
+     "show or change a setting (auto_dispatch_threshold); serve reads them at start"},
     {"version", cmd_version, "", "print the version"},
     {"help", cmd_help, "", "this help"},
 };
@@ -133,6 +135,8 @@ static int parse_flag(const struct command *c, int argc, char **argv, int *i, st
         o->working_hours = v;
     else if (strcmp(a, "--data") == 0)
         o->data = v;
+    else if (strcmp(a, "--format") == 0)
+        o->format = v;
     else if (strcmp(a, "--port") == 0)
         return set_int(a, v, 0, 65535, &o->port);
     else if (strcmp(a, "--threads") == 0)

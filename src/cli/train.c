@@ -37,8 +37,6 @@ static void examples_release(struct examples *x)
 /* Text and address together: where a problem is says much about what it is. */
 static int add_example(struct examples *x, const char *text, const char *address, const char *label)
 {
-    struct buf b;
-
     if (!text || !label || !category_code_valid(label))
         return 0; /* not a usable example: skipped */
     if (x->n == x->cap) {
@@ -49,10 +47,8 @@ static int add_example(struct examples *x, const char *text, const char *address
         x->v = v;
         x->cap = cap;
     }
-    buf_init(&b, CLF_MAX_TEXT);
-    if (buf_adds(&b, text) == 0 && address && *address)
-        (void)(buf_adds(&b, " ") || buf_adds(&b, address)); /* a cut address still helps */
-    x->v[x->n].text = buf_detach(&b, NULL);
+    if (!(x->v[x->n].text = clf_document(text, address)))
+        return GZ_ENOMEM;
     snprintf(x->v[x->n].label, CLF_LABEL_MAX, "%s", label);
     x->n++;
     return 0;

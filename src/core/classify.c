@@ -1336,3 +1336,13 @@ struct classifier *clf_load(const void *data, size_t len, struct gz_err *err)
     }
     return c;
 }
+
+char *clf_document(const char *text, const char *address)
+{
+    struct buf b;
+
+    buf_init(&b, CLF_MAX_TEXT);
+    if (buf_adds(&b, text ? text : "") == 0 && address && *address)
+        (void)(buf_adds(&b, " ") || buf_adds(&b, address)); /* a cut address still helps */
+    return buf_detach(&b, NULL);
+}

@@ -104,6 +104,13 @@ void clf_trainer_free(struct clf_trainer *t);
 int clf_predict(const struct classifier *c, const char *text, struct clf_guess *out, size_t max,
                 size_t *n);
 
+/*
+ * What the classifier reads of a case: its text, then its address (where a
+ * problem is says much about what it is), cut at CLF_MAX_TEXT bytes. Heap;
+ * NULL when memory is short. Training and prediction must both use it.
+ */
+char *clf_document(const char *text, const char *address);
+
 /* Number of labels, and label i (0 <= i < classes). */
 size_t clf_classes(const struct classifier *c);
 const char *clf_label(const struct classifier *c, size_t i);

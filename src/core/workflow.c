@@ -135,6 +135,8 @@ static void event_fill(struct event *ev, const struct wf_input *in, const char *
     ev->internal = internal;
     if (in->note && *in->note)
         json_object_set_new(body, "note", json_string(in->note));
+    if (in->decided_by)
+        json_object_set(body, "decided_by", (json_t *)in->decided_by);
     free(ev->body);
     ev->body = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(body);

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "core/account.h"
 #include "core/audit.h"
 #include "core/calendar.h"
@@ -66,6 +68,7 @@ struct wf_input {
     enum satisfaction satisfaction; /* revisit */
     struct tlimit extension;        /* extend */
     int64_t now;
+    const json_t *decided_by; /* a decision of the platform: what decided it, in the event */
     int64_t actor_account_id;
     int64_t actor_unit_id;
 };

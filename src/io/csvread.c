@@ -5,7 +5,7 @@
 
 #include "io/csvread.h"
 
-enum { COL_MAX = 24 };
+enum { COL_MAX = 64 }; /* Boston 311 exports have 33 */
 
 struct csv_row {
     size_t line; /* current record, 1-based */

@@ -397,6 +397,7 @@ static void *ckpt_main(void *arg)
     struct sqstore *s = arg;
     struct gz_err err;
     struct sqconn *c = conn_open(s->path, false, s->sync_full, &err);
+    int rc;
 
     pthread_mutex_lock(&s->q_lock);
     while (c && !s->stopping) {
@@ -406,8 +407,11 @@ static void *ckpt_main(void *arg)
             break;
         s->ckpt_wanted = false;
         pthread_mutex_unlock(&s->q_lock);
-        if (sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) !=
-            SQLITE_OK)
+        rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        /* busy: a reader or the writer holds what it needs; the next wake-up tries again */
+        if (rc == SQLITE_BUSY)
+            log_debug("checkpoint: %s", sqlite3_errmsg(c->db));
+        else if (rc != SQLITE_OK)
             log_warn("checkpoint: %s", sqlite3_errmsg(c->db));
         pthread_mutex_lock(&s->q_lock);
     }

@@ -195,11 +195,10 @@ int store_calendar_load(struct store *s, struct calendar *cal, struct gz_err *er
     return s->ops->calendar_load(s, cal, err);
 }
 
-int store_case_create(struct store *s, struct case_rec *c, const char *day, struct event *ev,
-                      const char *idem_key, int64_t idem_account, bool *replayed,
+int store_case_create(struct store *s, struct case_rec *c, struct store_intake *in,
                       struct gz_err *err)
 {
-    return s->ops->case_create(s, c, day, ev, idem_key, idem_account, replayed, err);
+    return s->ops->case_create(s, c, in, err);
 }
 
 int store_case_get(struct store *s, const char *number, int64_t id, struct case_rec *out,

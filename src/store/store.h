@@ -163,14 +163,27 @@ int store_calendar_load(struct store *s, struct calendar *cal, struct gz_err *er
     __attribute__((warn_unused_result));
 
 /* ---- cases ---- */
+typedef int (*store_case_fn)(void *ctx, struct case_rec *c, struct case_rec *other,
+                             struct event *ev, struct event *other_ev, struct gz_err *err);
+
+/* What goes with a new case into its transaction. */
+struct store_intake {
+    const char *day;      /* local day "20261124": the number's prefix */
+    struct event *ev;     /* the created event, sealed into the chain */
+    const char *idem_key; /* NULL: none */
+    int64_t idem_account;
+    /* optional: a change to the new case in the same transaction (automatic
+       dispatch); its event follows the created event (other, other_ev: NULL) */
+    store_case_fn then;
+    void *then_ctx;
+    bool replayed; /* out: the key was used before; c->id names the first case */
+};
 /*
- * Intake: give the case the next number of local day `day` ("20261124"),
- * insert it with event ev (sealed into the chain) in one transaction.
- * With an idempotency key already used by the same account, nothing is
- * written: *replayed is set and c->id names the first case.
+ * Intake: give the case the next number of the day, insert it with its
+ * event(s) in one transaction. With an idempotency key already used by the
+ * same account, nothing is written.
  */
-int store_case_create(struct store *s, struct case_rec *c, const char *day, struct event *ev,
-                      const char *idem_key, int64_t idem_account, bool *replayed,
+int store_case_create(struct store *s, struct case_rec *c, struct store_intake *in,
                       struct gz_err *err) __attribute__((warn_unused_result));
 /* By number, or by id when number is NULL. */
 int store_case_get(struct store *s, const char *number, int64_t id, struct case_rec *out,
@@ -183,8 +196,6 @@ int store_case_get(struct store *s, const char *number, int64_t id, struct case_
  * the store writes the rows and the events (ev; other_ev when its kind is
  * set) or nothing. out receives the case as written.
  */
-typedef int (*store_case_fn)(void *ctx, struct case_rec *c, struct case_rec *other,
-                             struct event *ev, struct event *other_ev, struct gz_err *err);
 int store_case_update(struct store *s, const char *number, const char *other_number,
                       store_case_fn fn, void *ctx, struct case_rec *out, struct gz_err *err)
     __attribute__((warn_unused_result));

@@ -42,8 +42,8 @@ int sqo_setting_set(struct store *s, const char *key, const char *value, struct 
 int sqo_calendar_import(struct store *s, const char *csv, size_t len, size_t *count,
                         struct gz_err *err);
 int sqo_calendar_load(struct store *s, struct calendar *cal, struct gz_err *err);
-int sqo_case_create(struct store *s, struct case_rec *c, const char *day, struct event *ev,
-                    const char *idem_key, int64_t idem_account, bool *replayed, struct gz_err *err);
+int sqo_case_create(struct store *s, struct case_rec *c, struct store_intake *in,
+                    struct gz_err *err);
 int sqo_case_get(struct store *s, const char *number, int64_t id, struct case_rec *out,
                  struct gz_err *err);
 int sqo_case_update(struct store *s, const char *number, const char *other_number, store_case_fn fn,

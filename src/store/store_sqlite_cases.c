@@ -418,18 +418,10 @@ static int case_insert(struct sqconn *c, struct case_rec *cr, struct gz_err *err
     if (rc != SQLITE_DONE)
         return sq_fail(c, rc, err);
     cr->id = sqlite3_last_insert_rowid(c->db);
+    cr->version = 1; /* the column's default */
     /* indexed with the rest of the group: see sq_defer */
     return sq_defer(c, index_deferred, cr, err);
 }
-
-struct create_job {
-    struct case_rec *c;
-    const char *day;
-    struct event *ev;
-    const char *key;
-    int64_t account;
-    bool *replayed;
-};
 
 /* The case an idempotency key already created, 0 when the key is new. */
 static int idem_lookup(struct sqconn *c, const char *key, int64_t account, int64_t *case_id,
@@ -451,7 +443,8 @@ static int idem_lookup(struct sqconn *c, const char *key, int64_t account, int64
     return sq_step_result(c, rc, err);
 }
 
-static int idem_store(struct sqconn *c, const struct create_job *j, struct gz_err *err)
+static int idem_store(struct sqconn *c, const struct store_intake *in, const struct case_rec *cr,
+                      struct gz_err *err)
 {
     static const char sql[] = "INSERT INTO idempotency(key, account_id, case_id, created_at)"
                               " VALUES(?1, ?2, ?3, ?4)";
@@ -459,47 +452,11 @@ static int idem_store(struct sqconn *c, const struct create_job *j, struct gz_er
 
     if (!st)
         return GZ_EIO;
-    sq_bind_text(st, 1, j->key);
-    sqlite3_bind_int64(st, 2, j->account);
-    sqlite3_bind_int64(st, 3, j->c->id);
-    sqlite3_bind_int64(st, 4, j->c->created_at);
+    sq_bind_text(st, 1, in->idem_key);
+    sqlite3_bind_int64(st, 2, in->idem_account);
+    sqlite3_bind_int64(st, 3, cr->id);
+    sqlite3_bind_int64(st, 4, cr->created_at);
     return sq_step_done(c, st, err);
-}
-
-static int job_case_create(struct sqconn *c, void *arg, struct gz_err *err)
-{
-    struct create_job *j = arg;
-    int64_t first = 0;
-    int rc = j->key ? idem_lookup(c, j->key, j->account, &first, err) : 0;
-
-    if (rc)
-        return rc;
-    if (first) {
-        *j->replayed = true;
-        j->c->id = first;
-        return 0;
-    }
-    rc = next_number(c, j->day, j->c->number, err);
-    if (!rc)
-        rc = case_insert(c, j->c, err);
-    if (!rc) {
-        j->ev->case_id = j->c->id;
-        rc = event_append(c, j->ev, err);
-    }
-    if (!rc && j->key)
-        rc = idem_store(c, j, err);
-    return rc;
-}
-
-int sqo_case_create(struct store *s, struct case_rec *c, const char *day, struct event *ev,
-                    const char *idem_key, int64_t idem_account, bool *replayed, struct gz_err *err)
-{
-    struct create_job j = {c, day, ev, idem_key, idem_account, replayed};
-
-    *replayed = false;
-    if (!c->created_at)
-        c->created_at = time_now();
-    return sq_write((struct sqstore *)s, job_case_create, &j, err);
 }
 
 static void bind_case_change(sqlite3_stmt *st, const struct case_rec *cr)
@@ -659,6 +616,64 @@ static int job_case_update(struct sqconn *c, void *arg, struct gz_err *err)
     event_release(&ev);
     event_release(&other_ev);
     return rc;
+}
+
+struct create_job {
+    struct case_rec *c;
+    struct store_intake *in;
+};
+
+/* The follow-up change of a new case (automatic dispatch), with its own event. */
+static int create_then(struct sqconn *c, struct create_job *j, struct gz_err *err)
+{
+    struct event ev;
+    int rc;
+
+    event_init(&ev);
+    rc = j->in->then(j->in->then_ctx, j->c, NULL, &ev, NULL, err);
+    if (!rc)
+        rc = save(c, j->c, &ev, err);
+    event_release(&ev);
+    return rc;
+}
+
+static int job_case_create(struct sqconn *c, void *arg, struct gz_err *err)
+{
+    struct create_job *j = arg;
+    struct store_intake *in = j->in;
+    int64_t first = 0;
+    int rc = in->idem_key ? idem_lookup(c, in->idem_key, in->idem_account, &first, err) : 0;
+
+    if (rc)
+        return rc;
+    if (first) {
+        in->replayed = true;
+        j->c->id = first;
+        return 0;
+    }
+    rc = next_number(c, in->day, j->c->number, err);
+    if (!rc)
+        rc = case_insert(c, j->c, err);
+    if (!rc) {
+        in->ev->case_id = j->c->id;
+        rc = event_append(c, in->ev, err);
+    }
+    if (!rc && in->idem_key)
+        rc = idem_store(c, in, j->c, err);
+    if (!rc && in->then)
+        rc = create_then(c, j, err);
+    return rc;
+}
+
+int sqo_case_create(struct store *s, struct case_rec *c, struct store_intake *in,
+                    struct gz_err *err)
+{
+    struct create_job j = {c, in};
+
+    in->replayed = false;
+    if (!c->created_at)
+        c->created_at = time_now();
+    return sq_write((struct sqstore *)s, job_case_create, &j, err);
 }
 
 int sqo_case_update(struct store *s, const char *number, const char *other_number, store_case_fn fn,

@@ -64,7 +64,8 @@ class CaseActionsTest(CaseTest):
         created, dispatch = evs
         self.assertEqual(created["kind"], "created")
         self.assertEqual(created["actor_account_id"], self.acct["op"]["id"])
-        self.assertEqual(created["body"], {"channel": "hotline"})
+        self.assertEqual(created["body"]["channel"], "hotline")
+        self.assertFalse(created["body"]["route"]["dispatched"])
         self.assertEqual(dispatch["actor_account_id"], self.acct["disp"]["id"])
         self.assertEqual(dispatch["actor_unit_id"], self.unit_id["city"])
         self.assertEqual(dispatch["body"]["lead_unit_id"], self.unit_id["d1"])

@@ -44,10 +44,15 @@ class IntakeTest(CaseTest):
         # what was stored is what was answered
         got = self.case(c["number"], "op")
         c.pop("overdue"), got.pop("overdue")
+        route = c.pop("route")
         self.assertEqual(got, c)
+        # no rule and no jurisdiction: the dispatcher decides, and the record says why
+        self.assertEqual(route["source"], "none")
+        self.assertFalse(route["dispatched"])
+        self.assertEqual(route["held"], "no rule of the responsibility matrix applies")
         evs = self.events(c["number"])
         self.assertEqual([e["kind"] for e in evs], ["created"])
-        self.assertEqual(evs[0]["body"], {"channel": "hotline"})
+        self.assertEqual(evs[0]["body"], {"channel": "hotline", "route": route})
 
     def test_minimal_and_anonymous(self):
         c = self.intake(text="路灯不亮")

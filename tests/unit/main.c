@@ -25,6 +25,8 @@ int main(void)
         suite_core_workflow, suite_core_route,    suite_http_router,   suite_store_migrate,
         suite_store_org,     suite_store_auth,    suite_store_cases,   suite_store_case_query,
         suite_io_import,
+        suite_io_boston311,
+        suite_svc_rulebook,
         suite_core_dedup,
         suite_core_geo,
         suite_core_classify,

@@ -32,6 +32,8 @@ Suite *suite_core_kpi(void);
 Suite *suite_core_hexbin(void);
 Suite *suite_core_hotspot(void);
 Suite *suite_store_kpi(void);
+Suite *suite_io_boston311(void);
+Suite *suite_svc_rulebook(void);
 
 /* A fresh temporary directory for this test (removed by the OS later); path[256]. */
 void t_tmpdir(char *path, size_t size);

@@ -99,9 +99,9 @@ static int apply_spec(void *ctx, struct case_rec *c, struct case_rec *other, str
 static void add_case(const struct spec *sp)
 {
     struct gz_err err = {0};
-    struct case_rec c, out;
+    struct case_rec c;
     struct event ev;
-    bool replayed;
+    struct store_intake in = {.day = "20260331", .ev = &ev};
 
     case_init(&c);
     event_init(&ev);
@@ -113,11 +113,12 @@ static void add_case(const struct spec *sp)
     c.created_at = sp->created;
     snprintf(ev.kind, sizeof(ev.kind), "created");
     ev.body = strdup("{}");
-    ck_assert_int_eq(store_case_create(S, &c, "20260331", &ev, NULL, 0, &replayed, &err), 0);
-    ck_assert_int_eq(store_case_update(S, c.number, NULL, apply_spec, (void *)sp, &out, &err), 0);
+    /* the spec's state comes with the intake, in its transaction (as an automatic dispatch) */
+    in.then = apply_spec;
+    in.then_ctx = (void *)sp;
+    ck_assert_int_eq(store_case_create(S, &c, &in, &err), 0);
     ck_assert_int_lt(n_cases, (int)GZ_ARRAY_LEN(case_ids));
     case_ids[n_cases++] = c.id;
-    case_release(&out);
     case_release(&c);
     event_release(&ev);
 }

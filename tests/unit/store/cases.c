@@ -36,6 +36,7 @@ static int64_t intake(struct store *s, const char *day, const char *text, const 
 {
     struct case_rec c;
     struct event ev;
+    struct store_intake in = {0};
     struct gz_err err = {0};
     int64_t id;
 
@@ -45,7 +46,12 @@ static int64_t intake(struct store *s, const char *day, const char *text, const 
     c.created_at = 1774936800;
     snprintf(ev.kind, sizeof(ev.kind), "created");
     ev.body = strdup("{}");
-    ck_assert_int_eq(store_case_create(s, &c, day, &ev, key, 1, replayed, &err), 0);
+    in.day = day;
+    in.ev = &ev;
+    in.idem_key = key;
+    in.idem_account = 1;
+    ck_assert_int_eq(store_case_create(s, &c, &in, &err), 0);
+    *replayed = in.replayed;
     id = c.id;
     if (number)
         snprintf(number, CASE_NUMBER_LEN + 1, "%s", c.number);

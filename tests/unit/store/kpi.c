@@ -94,7 +94,7 @@ static int64_t intake(struct city *c, int64_t at, int64_t street, const char *ca
     struct event ev;
     struct gz_err err = {0};
     char day[16];
-    bool replayed;
+    struct store_intake in = {.day = day, .ev = &ev};
     int64_t id;
 
     case_init(&r);
@@ -112,7 +112,7 @@ static int64_t intake(struct city *c, int64_t at, int64_t street, const char *ca
     ev.at = at;
     ev.body = strdup("{}");
     snprintf(day, sizeof(day), "%lld", (long long)(20261100 + (at - T0) / DAY % 28 + 1));
-    ck_assert_int_eq(store_case_create(c->s, &r, day, &ev, NULL, 0, &replayed, &err), 0);
+    ck_assert_int_eq(store_case_create(c->s, &r, &in, &err), 0);
     snprintf(number, CASE_NUMBER_LEN + 1, "%s", r.number);
     id = r.id;
     case_release(&r);
