@@ -41,5 +41,8 @@ int api_cases_routes(struct router *r);
 int api_case_query_routes(struct router *r);
 int api_routes_routes(struct router *r);
 int api_locate_routes(struct router *r);
+int api_kpi_routes(struct router *r);
+int api_effectiveness_routes(struct router *r);
+int api_hotspots_routes(struct router *r);
 
 #endif

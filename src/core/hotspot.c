@@ -390,7 +390,7 @@ void hot_id_format(const struct hot_id *id, char *out, size_t size)
 }
 
 #define ID_PARTS 5
-#define ID_PART_MAX 24
+#define ID_PART_MAX 40
 
 /* Split s on ':' into at most ID_PARTS parts; the count, or -1 when there are more or one is
    too long. */

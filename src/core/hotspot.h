@@ -77,8 +77,8 @@ int recur_find(const struct recur_point *pts, size_t n, double radius_m, int min
 enum hot_grid { HOT_HEX = 0 /* 1..4: the territorial level of an area unit */ };
 
 struct hot_id {
-    int grid; /* HOT_HEX or a unit_kind_level 1..4 */
-    char week[16];
+    int grid;      /* HOT_HEX or a unit_kind_level 1..4 */
+    char week[40]; /* PERIOD_NAME_MAX */
     char category[CATEGORY_CODE_MAX + 1];
     int32_t q, r;    /* hex */
     int64_t unit_id; /* area */

@@ -368,8 +368,8 @@ struct hot_case {
     char category[CATEGORY_CODE_MAX + 1];
     int64_t area[5]; /* by unit_kind_level, 0 = none */
 };
-/* Cases taken in during [from, to), neither merged nor invalid, whose category starts with
-   `prefix` ("" = any), oldest first. */
+/* Reports taken in during [from, to), neither merged nor invalid nor opened by the platform
+   (proactive), whose category starts with `prefix` ("" = any), oldest first. */
 typedef int (*store_hot_fn)(void *ctx, const struct hot_case *c);
 int store_hot_cases(struct store *s, int64_t from, int64_t to, const char *prefix, store_hot_fn fn,
                     void *ctx, struct gz_err *err) __attribute__((warn_unused_result));

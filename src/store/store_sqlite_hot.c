@@ -124,7 +124,7 @@ int sqo_hot_cases(struct store *s, int64_t from, int64_t to, const char *prefix,
     static const char sql[] =
         "SELECT id, number, created_at, lat, lon, category_code, district_id, street_id,"
         " community_id, grid_id FROM cases WHERE created_at >= ?1 AND created_at < ?2"
-        " AND status NOT IN ('merged', 'invalid')"
+        " AND status NOT IN ('merged', 'invalid') AND channel <> 'proactive'"
         " AND (?3 = '' OR (category_code >= ?3 AND category_code < ?3 || ?4))"
         " ORDER BY created_at, id";
     struct sqstore *sq = (struct sqstore *)s;
@@ -157,7 +157,8 @@ int sqo_top_categories(struct store *s, int level, int depth, int64_t from, int6
 #define TOP_SQL(col)                                                                               \
     "SELECT " col ", substr(category_code, 1, 2 * ?3), count(*) FROM cases"                        \
     " WHERE created_at >= ?1 AND created_at < ?2 AND status NOT IN ('merged', 'invalid')"          \
-    " AND category_code IS NOT NULL AND " col " IS NOT NULL GROUP BY 1, 2"
+    " AND channel <> 'proactive' AND category_code IS NOT NULL AND " col                           \
+    " IS NOT NULL GROUP BY 1, 2"
     static const char *const sql[] = {TOP_SQL("district_id"), TOP_SQL("district_id"),
                                       TOP_SQL("street_id"), TOP_SQL("community_id"),
                                       TOP_SQL("grid_id")};
