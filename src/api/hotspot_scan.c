@@ -113,6 +113,7 @@ static int hex_origin(struct app *app, struct scan *s, int64_t from, int64_t to,
     if (!rc) {
         lat0 = strtod(text, NULL);
     } else if (rc == GZ_ENOTFOUND) {
+        gz_err_clear(err);
         if (store_hot_cases(app->store, from, to, "", sum_lat, s, err))
             return err->code;
         if (s->located) {

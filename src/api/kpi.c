@@ -248,8 +248,11 @@ static int parse_flag_req(const json_t *body, const struct kpi_config *cfg, stru
         json_get_str(body, "level", level, sizeof(level), false, err) < 0 ||
         json_get_str(body, "basis", basis, sizeof(basis), false, err) < 0)
         return err->code ? err->code : GZ_EINVAL;
-    if (period_parse(period, cfg->start_day, "period", &f->per, err))
-        return gz_fail(err, GZ_EINVAL, "period", "%s", err->msg);
+    if (period_parse(period, cfg->start_day, "period", &f->per, err)) {
+        char msg[sizeof(err->msg)];
+        snprintf(msg, sizeof(msg), "%s", err->msg);
+        return gz_fail(err, GZ_EINVAL, "period", "%s", msg);
+    }
     k = unit_kind_parse(level);
     if (k <= UNIT_CITY)
         return gz_fail(err, GZ_EINVAL, "level", "level must be a kind of unit below the city");

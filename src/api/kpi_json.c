@@ -21,8 +21,10 @@ int kpi_config_load(struct store *s, struct kpi_config *cfg, struct gz_err *err)
 
     kpi_config_default(cfg);
     rc = store_setting_get(s, "kpi.config", text, sizeof(text), err);
-    if (rc == GZ_ENOTFOUND)
+    if (rc == GZ_ENOTFOUND) {
+        gz_err_clear(err);
         return 0;
+    }
     if (rc)
         return rc;
     o = json_loads(text, 0, NULL);
@@ -372,17 +374,16 @@ json_t *kpi_trend(struct app *app, const struct kpi_config *cfg, const struct un
 /* ---- effectiveness ---- */
 
 struct one {
-    int64_t unit;
     struct kpi_counts c;
     struct kpi_hist h;
 };
 
-static int one_counts(void *ctx, int64_t unit, const struct kpi_counts *c)
+static int one_counts(void *ctx, int64_t day, const struct kpi_counts *c)
 {
     struct one *o = ctx;
 
-    if (unit == o->unit)
-        kpi_counts_add(&o->c, c);
+    (void)day;
+    kpi_counts_add(&o->c, c);
     return 0;
 }
 
@@ -399,8 +400,7 @@ static int one_load(struct store *s, int64_t unit, int basis, const struct perio
                     struct gz_err *err)
 {
     memset(o, 0, sizeof(*o));
-    o->unit = unit;
-    if (store_kpi_units(s, basis, p->from, p->to, one_counts, o, err) ||
+    if (store_kpi_days(s, unit, basis, p->from, p->to, one_counts, o, err) ||
         store_kpi_hist_days(s, unit, basis, p->from, p->to, one_hist, o, err))
         return err->code ? err->code : GZ_EIO;
     return 0;

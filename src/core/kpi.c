@@ -240,10 +240,11 @@ int kpi_acc_each_role(const struct kpi_acc *a, kpi_role_fn fn, void *ctx)
 
 /* ---- facts of a case ---- */
 
-/* One unit the case counts for, and how. */
+/* One unit the case counts for, and how (level: of an area unit, 0 otherwise). */
 struct target {
     int64_t unit;
     int basis;
+    int level;
 };
 
 /* Adds into one target, remembering the first allocation failure. */
@@ -272,8 +273,10 @@ static void add_hist(struct adder *ad, const struct target *t, int64_t at, enum 
 {
     int64_t *n;
 
-    if (t->basis == KPI_CO || !from || !to)
-        return; /* co-units do not act on the case: their durations are the lead's */
+    /* co-units do not act on the case: their durations are the lead's; communities and grids
+       are too many to keep histograms for (means only) */
+    if (t->basis == KPI_CO || t->level > KPI_HIST_LEVEL || !from || !to)
+        return;
     n = kmap_at(&ad->acc->hist, t->unit, day_of(at),
                 ((int64_t)t->basis << 16) | (m << 8) | kpi_bin(to > from ? to - from : 0));
     if (!n) {
@@ -354,14 +357,14 @@ static size_t case_targets(const struct kpi_case *c, struct target *t)
     size_t n = 0;
 
     if (c->lead_unit_id)
-        t[n++] = (struct target){c->lead_unit_id, KPI_LEAD};
+        t[n++] = (struct target){c->lead_unit_id, KPI_LEAD, 0};
     for (size_t i = 0; i < c->n_parties && i < KPI_MAX_PARTIES; i++)
         if (c->parties[i].role == KPI_PARTY_CO && c->parties[i].unit_id != c->lead_unit_id)
-            t[n++] = (struct target){c->parties[i].unit_id, KPI_CO};
+            t[n++] = (struct target){c->parties[i].unit_id, KPI_CO, 0};
     for (int level = 1; level <= 4; level++)
         if (c->area[level])
-            t[n++] = (struct target){c->area[level], KPI_AREA};
-    t[n++] = (struct target){KPI_CITY, KPI_AREA};
+            t[n++] = (struct target){c->area[level], KPI_AREA, level};
+    t[n++] = (struct target){KPI_CITY, KPI_AREA, 0};
     return n;
 }
 
@@ -388,7 +391,7 @@ int kpi_case_facts(struct kpi_acc *a, const struct kpi_case *c, int sign,
             closing_facts(&ad, c, &t[i]);
     }
     for (size_t p = 0; p < c->n_parties && p < KPI_MAX_PARTIES; p++) {
-        struct target own = {c->parties[p].unit_id, KPI_LEAD};
+        struct target own = {c->parties[p].unit_id, KPI_LEAD, 0};
         party_facts(&ad, c, &c->parties[p], &own, lim);
         for (size_t i = 0; i < n; i++)
             if (t[i].basis == KPI_AREA)
@@ -417,7 +420,7 @@ static int dispatch_facts(struct kpi_acc *a, const struct kpi_event *e,
                           const struct kpi_limits *lim)
 {
     struct adder ad = {a, 1, 0};
-    struct target t = {e->unit_id, KPI_LEAD};
+    struct target t = {e->unit_id, KPI_LEAD, 0};
     bool ontime = e->case_created && e->at - e->case_created <= lim->dispatch_s;
     int rc;
 
@@ -436,7 +439,7 @@ static int dispatch_facts(struct kpi_acc *a, const struct kpi_event *e,
 int kpi_event_facts(struct kpi_acc *a, const struct kpi_event *e, const struct kpi_limits *lim)
 {
     struct adder ad = {a, 1, 0};
-    struct target t = {e->unit_id, KPI_LEAD};
+    struct target t = {e->unit_id, KPI_LEAD, 0};
     bool ontime;
 
     switch (e->kind) {

@@ -25,7 +25,9 @@
  *
  * Durations (handling and the three stages intake->dispatch, dispatch->response,
  * response->reply) also go into histograms of KPI_BINS bins, two per octave from one
- * minute, from which medians and p90s are read to within a factor 2^(1/4).
+ * minute, from which medians and p90s are read to within a factor 2^(1/4) (under a
+ * minute: to the minute). Histograms are kept for leads, districts, streets and the whole
+ * platform; communities and grids, being many, get means only.
  *
  * Roles (per account and day, from events): operators take in (taken_in, with_category,
  * answered, and class_checked / class_kept: the first dispatch kept the category the
@@ -115,6 +117,7 @@ enum kpi_metric {
     KPI_NMETRICS
 };
 #define KPI_BINS 64
+#define KPI_HIST_LEVEL 2 /* the deepest territorial level with histograms (street) */
 struct kpi_hist {
     int64_t n[KPI_NMETRICS][KPI_BINS];
 };
