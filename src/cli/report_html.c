@@ -387,6 +387,15 @@ static void ring_path(const json_t *ring, void *ctx)
     fputc('Z', p->f);
 }
 
+/* Does a unit's geometry reach into the frame? */
+static bool in_frame(const json_t *u, const struct frame *fr)
+{
+    struct frame b = {INFINITY, INFINITY, -INFINITY, -INFINITY, 1, 1};
+
+    each_ring(json_object_get(u, "geometry"), ring_bbox, &b);
+    return b.maxx >= fr->minx && b.minx <= fr->maxx && b.maxy >= fr->miny && b.miny <= fr->maxy;
+}
+
 static void map_units_svg(FILE *f, const struct report *r, const struct frame *fr)
 {
     const json_t *u;
@@ -400,6 +409,8 @@ static void map_units_svg(FILE *f, const struct report *r, const struct frame *f
                    : most;
     json_array_foreach(r->map, i, u) {
         double share = (double)json_integer_value(json_object_get(u, "received")) / (double)most;
+        if (!in_frame(u, fr))
+            continue;
         fprintf(f, "<path fill=\"rgb(%d,%d,%d)\" stroke=\"#fff\" stroke-width=\"0.6\" d=\"",
                 (int)(235 - 170 * share), (int)(242 - 120 * share), 250);
         each_ring(json_object_get(u, "geometry"), ring_path, &pen);
@@ -436,8 +447,14 @@ static void map(FILE *f, const struct report *r)
     size_t i;
 
     fputs("<section id=\"hotspots\"><h2>热点 Hotspots</h2>\n", f);
-    json_array_foreach(r->map, i, u)
-        each_ring(json_object_get(u, "geometry"), ring_bbox, &fr);
+    /* frame the units that had cases: a platform may hold cities far apart */
+    json_array_foreach(r->map, i, u) {
+        if (json_integer_value(json_object_get(u, "received")) > 0)
+            each_ring(json_object_get(u, "geometry"), ring_bbox, &fr);
+    }
+    if (!isfinite(fr.minx))
+        json_array_foreach(r->map, i, u)
+            each_ring(json_object_get(u, "geometry"), ring_bbox, &fr);
     if (isfinite(fr.minx) && fr.maxx > fr.minx && fr.maxy > fr.miny) {
         fr.kx = cos((fr.miny + fr.maxy) / 2 * M_PI / 180.0);
         fr.k =
