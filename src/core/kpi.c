@@ -168,7 +168,7 @@ struct kpi_acc *kpi_acc_new(void)
     if (!a)
         return NULL;
     a->counts.vsize = sizeof(struct kpi_counts);
-    a->hist.vsize = sizeof(int64_t);
+    a->hist.vsize = KPI_BINS * sizeof(int64_t);
     a->roles.vsize = sizeof(struct kpi_role_counts);
     return a;
 }
@@ -204,22 +204,45 @@ int kpi_acc_each(const struct kpi_acc *a, kpi_counts_fn fn, void *ctx)
     return 0;
 }
 
-int kpi_acc_each_hist(const struct kpi_acc *a, kpi_hist_fn fn, void *ctx)
+int kpi_acc_each_hist_row(const struct kpi_acc *a, kpi_hist_row_fn fn, void *ctx)
 {
     const struct kmap *m = &a->hist;
     int rc;
 
     for (size_t i = 0; i < m->cap; i++) {
-        int64_t n = *(const int64_t *)(const void *)(m->vals + i * m->vsize), c;
-        if (!m->keys[i].used || !n)
+        const int64_t *bins = (const void *)(m->vals + i * m->vsize);
+        int64_t c = m->keys[i].c;
+        if (!m->keys[i].used || all_zero(bins, KPI_BINS))
             continue;
-        c = m->keys[i].c;
-        rc = fn(ctx, m->keys[i].a, (int)(c >> 16), m->keys[i].b, (int)((c >> 8) & 0xff),
-                (int)(c & 0xff), n);
+        rc = fn(ctx, m->keys[i].a, (int)(c >> 8), m->keys[i].b, (int)(c & 0xff), bins);
         if (rc)
             return rc;
     }
     return 0;
+}
+
+struct bins_walk {
+    kpi_hist_fn fn;
+    void *ctx;
+};
+
+static int each_bin(void *ctx, int64_t unit, int basis, int64_t day, int metric,
+                    const int64_t *bins)
+{
+    struct bins_walk *w = ctx;
+    int rc;
+
+    for (int b = 0; b < KPI_BINS; b++)
+        if (bins[b] && (rc = w->fn(w->ctx, unit, basis, day, metric, b, bins[b])) != 0)
+            return rc;
+    return 0;
+}
+
+int kpi_acc_each_hist(const struct kpi_acc *a, kpi_hist_fn fn, void *ctx)
+{
+    struct bins_walk w = {fn, ctx};
+
+    return kpi_acc_each_hist_row(a, each_bin, &w);
 }
 
 int kpi_acc_each_role(const struct kpi_acc *a, kpi_role_fn fn, void *ctx)
@@ -247,12 +270,29 @@ struct target {
     int level;
 };
 
-/* Adds into one target, remembering the first allocation failure. */
+/* Adds into one target, remembering the first allocation failure. A case has a handful of
+   moments, each counted for several units: their local days are worked out once. */
+#define ADDER_DAYS 8
 struct adder {
     struct kpi_acc *acc;
     int sign;
     int rc;
+    size_t n;
+    int64_t at[ADDER_DAYS], day[ADDER_DAYS];
 };
+
+static int64_t ad_day(struct adder *ad, int64_t at)
+{
+    size_t i;
+
+    for (i = 0; i < ad->n; i++)
+        if (ad->at[i] == at)
+            return ad->day[i];
+    i = ad->n < ADDER_DAYS ? ad->n++ : (size_t)(at & (ADDER_DAYS - 1));
+    ad->at[i] = at;
+    ad->day[i] = day_of(at);
+    return ad->day[i];
+}
 
 static void add(struct adder *ad, const struct target *t, int64_t at, enum kpi_counter k, int64_t v)
 {
@@ -260,7 +300,7 @@ static void add(struct adder *ad, const struct target *t, int64_t at, enum kpi_c
 
     if (!v)
         return;
-    vals = kmap_at(&ad->acc->counts, t->unit, day_of(at), t->basis);
+    vals = kmap_at(&ad->acc->counts, t->unit, ad_day(ad, at), t->basis);
     if (!vals) {
         ad->rc = GZ_ENOMEM;
         return;
@@ -277,13 +317,12 @@ static void add_hist(struct adder *ad, const struct target *t, int64_t at, enum 
        are too many to keep histograms for (means only) */
     if (t->basis == KPI_CO || t->level > KPI_HIST_LEVEL || !from || !to)
         return;
-    n = kmap_at(&ad->acc->hist, t->unit, day_of(at),
-                ((int64_t)t->basis << 16) | (m << 8) | kpi_bin(to > from ? to - from : 0));
+    n = kmap_at(&ad->acc->hist, t->unit, ad_day(ad, at), ((int64_t)t->basis << 8) | m);
     if (!n) {
         ad->rc = GZ_ENOMEM;
         return;
     }
-    *n += ad->sign;
+    n[kpi_bin(to > from ? to - from : 0)] += ad->sign;
 }
 
 static bool has_co(const struct kpi_case *c)
@@ -372,7 +411,7 @@ int kpi_case_facts(struct kpi_acc *a, const struct kpi_case *c, int sign,
                    const struct kpi_limits *lim)
 {
     struct target t[KPI_MAX_PARTIES + 6];
-    struct adder ad = {a, sign, 0};
+    struct adder ad = {.acc = a, .sign = sign};
     bool dispatched = c->lead_unit_id && c->dispatched_at;
     size_t n;
 
@@ -419,7 +458,7 @@ static int role_add(struct kpi_acc *a, int64_t account, int64_t at, enum kpi_rol
 static int dispatch_facts(struct kpi_acc *a, const struct kpi_event *e,
                           const struct kpi_limits *lim)
 {
-    struct adder ad = {a, 1, 0};
+    struct adder ad = {.acc = a, .sign = 1};
     struct target t = {e->unit_id, KPI_LEAD, 0};
     bool ontime = e->case_created && e->at - e->case_created <= lim->dispatch_s;
     int rc;
@@ -438,7 +477,7 @@ static int dispatch_facts(struct kpi_acc *a, const struct kpi_event *e,
 
 int kpi_event_facts(struct kpi_acc *a, const struct kpi_event *e, const struct kpi_limits *lim)
 {
-    struct adder ad = {a, 1, 0};
+    struct adder ad = {.acc = a, .sign = 1};
     struct target t = {e->unit_id, KPI_LEAD, 0};
     bool ontime;
 

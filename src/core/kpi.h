@@ -205,9 +205,13 @@ typedef int (*kpi_hist_fn)(void *ctx, int64_t unit, int basis, int64_t day, int 
                            int64_t n);
 typedef int (*kpi_role_fn)(void *ctx, int64_t account, int64_t day,
                            const struct kpi_role_counts *c);
+/* One histogram: the KPI_BINS counts of a (unit, basis, day, metric). */
+typedef int (*kpi_hist_row_fn)(void *ctx, int64_t unit, int basis, int64_t day, int metric,
+                               const int64_t *bins);
 /* Walk the non-zero entries; a nonzero return from fn stops the walk and is returned. */
 int kpi_acc_each(const struct kpi_acc *a, kpi_counts_fn fn, void *ctx);
-int kpi_acc_each_hist(const struct kpi_acc *a, kpi_hist_fn fn, void *ctx);
+int kpi_acc_each_hist(const struct kpi_acc *a, kpi_hist_fn fn, void *ctx); /* bin by bin */
+int kpi_acc_each_hist_row(const struct kpi_acc *a, kpi_hist_row_fn fn, void *ctx);
 int kpi_acc_each_role(const struct kpi_acc *a, kpi_role_fn fn, void *ctx);
 
 /* Add (sign 1) or take back (sign -1) every fact of case c. GZ_ENOMEM. */

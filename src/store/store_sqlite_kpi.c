@@ -456,24 +456,89 @@ static int write_counts(void *ctx, int64_t unit, int basis, int64_t day, const s
     return sq_step_done(w->c, st, w->err);
 }
 
-static int write_hist(void *ctx, int64_t unit, int basis, int64_t day, int metric, int bin,
-                      int64_t n)
+/* ---- histograms packed as (bin u8, count i32 LE) records ---- */
+
+#define HIST_REC 5
+
+static void hist_decode(const unsigned char *p, int len, int64_t *bins)
 {
-    static const char sql[] =
-        "INSERT INTO kpi_hist(unit_id, basis, day, metric, bin, n) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
-        " ON CONFLICT(unit_id, basis, day, metric, bin) DO UPDATE SET n = n + excluded.n";
+    for (int i = 0; i + HIST_REC <= len; i += HIST_REC) {
+        uint32_t u = (uint32_t)p[i + 1] | (uint32_t)p[i + 2] << 8 | (uint32_t)p[i + 3] << 16 |
+                     (uint32_t)p[i + 4] << 24;
+        if (p[i] < KPI_BINS)
+            bins[p[i]] += (int32_t)u;
+    }
+}
+
+static int hist_encode(const int64_t *bins, unsigned char *out)
+{
+    int n = 0;
+
+    for (int b = 0; b < KPI_BINS; b++) {
+        uint32_t u = (uint32_t)(int32_t)bins[b];
+        if (!bins[b])
+            continue;
+        out[n] = (unsigned char)b;
+        out[n + 1] = (unsigned char)u;
+        out[n + 2] = (unsigned char)(u >> 8);
+        out[n + 3] = (unsigned char)(u >> 16);
+        out[n + 4] = (unsigned char)(u >> 24);
+        n += HIST_REC;
+    }
+    return n;
+}
+
+/* Call fn(ctx, key, metric, bin, n) for each non-zero bin of the blob at column col. */
+static int hist_each_bin(sqlite3_stmt *st, int col, int64_t key, int metric, store_kpi_hist_fn fn,
+                         void *ctx)
+{
+    int64_t bins[KPI_BINS] = {0};
+    int rc;
+
+    hist_decode(sqlite3_column_blob(st, col), sqlite3_column_bytes(st, col), bins);
+    for (int b = 0; b < KPI_BINS; b++)
+        if (bins[b] && (rc = fn(ctx, key, metric, b, bins[b])) != 0)
+            return rc;
+    return 0;
+}
+
+static int write_hist(void *ctx, int64_t unit, int basis, int64_t day, int metric,
+                      const int64_t *add)
+{
+    static const char get[] = "SELECT bins FROM kpi_hist WHERE unit_id = ?1 AND basis = ?2"
+                              " AND day = ?3 AND metric = ?4";
+    static const char put[] =
+        "INSERT INTO kpi_hist(unit_id, basis, day, metric, bins) VALUES(?1, ?2, ?3, ?4, ?5)"
+        " ON CONFLICT(unit_id, basis, day, metric) DO UPDATE SET bins = excluded.bins";
     struct writer *w = ctx;
-    sqlite3_stmt *st = sq_stmt(w->c, sql, w->err);
+    int64_t bins[KPI_BINS] = {0};
+    unsigned char blob[KPI_BINS * HIST_REC];
+    sqlite3_stmt *st = sq_stmt(w->c, get, w->err);
+    int rc;
 
     if (!st)
         return GZ_EIO;
-    sqlite3_bind_int64(st, 1, unit);
-    sqlite3_bind_int(st, 2, basis);
-    sqlite3_bind_int64(st, 3, day);
-    sqlite3_bind_int(st, 4, metric);
-    sqlite3_bind_int(st, 5, bin);
-    sqlite3_bind_int64(st, 6, n);
-    return sq_step_done(w->c, st, w->err);
+    for (int pass = 0; pass < 2; pass++) {
+        sqlite3_bind_int64(st, 1, unit);
+        sqlite3_bind_int(st, 2, basis);
+        sqlite3_bind_int64(st, 3, day);
+        sqlite3_bind_int(st, 4, metric);
+        if (pass == 1) {
+            sqlite3_bind_blob(st, 5, blob, hist_encode(bins, blob), SQLITE_STATIC);
+            return sq_step_done(w->c, st, w->err);
+        }
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            hist_decode(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0), bins);
+        sq_done(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return sq_fail(w->c, rc, w->err);
+        for (int b = 0; b < KPI_BINS; b++)
+            bins[b] += add[b];
+        if (!(st = sq_stmt(w->c, put, w->err)))
+            return GZ_EIO;
+    }
+    return 0;
 }
 
 static int write_roles(void *ctx, int64_t account, int64_t day, const struct kpi_role_counts *v)
@@ -513,7 +578,7 @@ static int job_sync(struct sqconn *c, void *arg, struct gz_err *err)
     if (!rc)
         rc = kpi_acc_each(acc, write_counts, &w);
     if (!rc)
-        rc = kpi_acc_each_hist(acc, write_hist, &w);
+        rc = kpi_acc_each_hist_row(acc, write_hist, &w);
     if (!rc)
         rc = kpi_acc_each_role(acc, write_roles, &w);
     kpi_acc_free(acc);
@@ -591,10 +656,9 @@ int sqo_kpi_days(struct store *s, int64_t unit_id, int basis, int64_t from, int6
 int sqo_kpi_hist(struct store *s, int64_t unit_id, int basis, int64_t from, int64_t to,
                  store_kpi_hist_fn fn, void *ctx, struct gz_err *err)
 {
-    static const char by_unit[] =
-        "SELECT unit_id, metric, bin, sum(n) FROM kpi_hist WHERE basis = ?2 AND day >= ?3"
-        " AND day < ?4 AND ?1 < 0 GROUP BY unit_id, metric, bin";
-    static const char by_day[] = "SELECT day, metric, bin, n FROM kpi_hist WHERE unit_id = ?1"
+    static const char by_unit[] = "SELECT unit_id, metric, bins FROM kpi_hist WHERE basis = ?2"
+                                  " AND day >= ?3 AND day < ?4 AND ?1 < 0";
+    static const char by_day[] = "SELECT day, metric, bins FROM kpi_hist WHERE unit_id = ?1"
                                  " AND basis = ?2 AND day >= ?3 AND day < ?4";
     struct sqstore *sq = (struct sqstore *)s;
     struct sqconn *c;
@@ -608,8 +672,7 @@ int sqo_kpi_hist(struct store *s, int64_t unit_id, int basis, int64_t from, int6
     sqlite3_bind_int64(st, 3, from);
     sqlite3_bind_int64(st, 4, to);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
-               sqlite3_column_int(st, 2), sqlite3_column_int64(st, 3))) {
+        if (hist_each_bin(st, 2, sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1), fn, ctx)) {
             rc = SQLITE_DONE;
             break;
         }
@@ -642,11 +705,24 @@ int sqo_kpi_roles(struct store *s, int64_t from, int64_t to, store_kpi_role_fn f
     return rc;
 }
 
+/* The bins of one kpi_hist row (unit, basis, day, metric, bins) to a kpi_hist_fn. */
+static int each_bin(sqlite3_stmt *st, kpi_hist_fn fn, void *ctx, int64_t unit, int basis)
+{
+    int64_t bins[KPI_BINS] = {0}, day = sqlite3_column_int64(st, 2);
+    int metric = sqlite3_column_int(st, 3), rc;
+
+    hist_decode(sqlite3_column_blob(st, 4), sqlite3_column_bytes(st, 4), bins);
+    for (int b = 0; b < KPI_BINS; b++)
+        if (bins[b] && (rc = fn(ctx, unit, basis, day, metric, b, bins[b])) != 0)
+            return rc;
+    return 0;
+}
+
 /* One table of kpi_each: 0 = facts, 1 = hist, 2 = roles. */
 static int each_table(struct sqconn *c, int table, kpi_counts_fn counts, kpi_hist_fn hist,
                       kpi_role_fn roles, void *ctx, struct gz_err *err)
 {
-    static const char hist_all[] = "SELECT unit_id, basis, day, metric, bin, n FROM kpi_hist";
+    static const char hist_all[] = "SELECT unit_id, basis, day, metric, bins FROM kpi_hist";
     const char *sql = table == 0 ? q.facts_all : table == 1 ? hist_all : q.roles_all;
     sqlite3_stmt *st = sq_stmt(c, sql, err);
     struct kpi_counts v;
@@ -660,8 +736,7 @@ static int each_table(struct sqconn *c, int table, kpi_counts_fn counts, kpi_his
         if (table == 0)
             stop = counts(ctx, a, (int)b, sqlite3_column_int64(st, 2), counts_from(st, 3, &v));
         else if (table == 1)
-            stop = hist(ctx, a, (int)b, sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3),
-                        sqlite3_column_int(st, 4), sqlite3_column_int64(st, 5));
+            stop = each_bin(st, hist, ctx, a, (int)b);
         else
             stop = roles(ctx, a, b, roles_from(st, 2, &r));
     }

@@ -45,15 +45,15 @@ CREATE TABLE kpi_facts (
 CREATE INDEX kpi_facts_day ON kpi_facts(basis, day);
 
 -- durations by metric (0 handling, 1 intake->dispatch, 2 dispatch->response,
--- 3 response->reply) in bins of half an octave from one minute
+-- 3 response->reply): one histogram a row, its bins (half an octave each from
+-- one minute) packed as (bin u8, count i32 little-endian) for each non-zero bin
 CREATE TABLE kpi_hist (
     unit_id INTEGER NOT NULL,
     basis   INTEGER NOT NULL,
     day     INTEGER NOT NULL,
     metric  INTEGER NOT NULL,
-    bin     INTEGER NOT NULL,
-    n       INTEGER NOT NULL,
-    PRIMARY KEY (unit_id, basis, day, metric, bin)
+    bins    BLOB NOT NULL,
+    PRIMARY KEY (unit_id, basis, day, metric)
 ) WITHOUT ROWID;
 CREATE INDEX kpi_hist_day ON kpi_hist(basis, day);
 
