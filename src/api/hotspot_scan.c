@@ -309,7 +309,7 @@ json_t *hotspot_get(struct app *app, const struct kpi_config *cfg, const struct 
     s.flags[0] = f;
     s.nflags = 1;
     if (!scan_list(app, &s, &week, id->category, err))
-        out = item_json(app, &s, &week, &f, json_incref(s.numbers[0]));
+        out = item_json(app, &s, &week, &f, s.numbers[0]);
 done:
     scan_release(&s);
     return out;
