@@ -2,6 +2,7 @@
  * kpi.c - performance of units and roles (DESIGN §6).
  *   GET  /api/v1/kpi?period=2026-11&level=street&basis=lead|area   the ranking
  *   GET  /api/v1/kpi/units/{id}?from=2025-12&to=2026-11&by=month&basis=   a unit's trend
+ *        (a root unit: the whole platform)
  *   GET  /api/v1/kpi/roles?period=&role=operator|dispatcher|grid_worker
  *   GET  /api/v1/kpi/config, PUT /api/v1/kpi/config               the city's settings
  *   POST /api/v1/kpi/flags {period, level, basis}                 flag units under the threshold
@@ -82,6 +83,10 @@ static void get_trend(struct http_req *r, void *arg)
     if (kind < 0) {
         http_reply_error(r, 400, "bad_request", "by", "by must be day, week, month or year");
     } else if (!kpi_q_period(r, "from", &cfg, &tmp) && !q_basis(r, u.kind, &basis)) {
+        if (!u.parent_id) { /* a root unit: the whole platform */
+            u.id = KPI_CITY;
+            basis = KPI_AREA;
+        }
         period_at((enum period_kind)kind, tmp.from, cfg.start_day, &first);
         if (!kpi_q_period(r, "to", &cfg, &tmp)) {
             period_at((enum period_kind)kind, tmp.to - 1, cfg.start_day, &last);

@@ -130,6 +130,10 @@ class KpiMonthTest(CaseTest):
         self.assertEqual(nov["counts"], self.item(self.ranking(), "d1")["counts"])
         self.assertAlmostEqual(nov["score"], 93.0)
         self.assertIsNone(doc["items"][0]["score"])
+        city = self.ok(self.get("/api/v1/kpi/units/city?from=2026-11&to=2026-11",
+                                self.tok["sup"]))
+        self.assertEqual(city["basis"], "area")
+        self.assertEqual(city["items"][0]["volumes"]["received"], 4)
         weeks = self.ok(self.get("/api/v1/kpi/units/%d?from=2026-10-26&to=2026-11-08&by=week"
                                  % self.unit_id["d1"], self.tok["sup"]))
         self.assertEqual([i["period"]["name"] for i in weeks["items"]], ["2026-W44", "2026-W45"])
