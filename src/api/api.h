@@ -46,5 +46,8 @@ int api_locate_routes(struct router *r);
 int api_open311_routes(struct router *r);
 int api_open311_admin_routes(struct router *r);
 int api_clients_routes(struct router *r);
+int api_kpi_routes(struct router *r);
+int api_effectiveness_routes(struct router *r);
+int api_hotspots_routes(struct router *r);
 
 #endif

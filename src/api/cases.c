@@ -148,6 +148,7 @@ static int intake_rights(struct app *app, const struct principal *p, struct case
         [CHANNEL_GRID] = 1u << ROLE_GRID_WORKER,
         [CHANNEL_SENSOR] = 1u << ROLE_OPERATOR,
         [CHANNEL_IMPORT] = 1u << ROLE_OPERATOR,
+        [CHANNEL_PROACTIVE] = (1u << ROLE_DISPATCHER) | (1u << ROLE_SUPERVISOR),
     };
     struct category cat;
 

@@ -23,7 +23,11 @@ struct cli_opts {
     const char *timezone;
     const char *working_hours;
     const char *data;
-    const char *format; /* import cases --format */
+    const char *format; /* import cases --format; report --format html|csv */
+    const char *period; /* report */
+    const char *level;
+    const char *basis;
+    const char *out;
     bool no_serve;
     bool sync_full;
     int argc; /* positional arguments after the command */
@@ -46,6 +50,7 @@ int cmd_verify(const struct cli_opts *o);
 int cmd_sweep(const struct cli_opts *o);
 int cmd_train(const struct cli_opts *o);
 int cmd_config(const struct cli_opts *o);
+int cmd_report(const struct cli_opts *o);
 /* import cases --format boston311 FILE: the recorded year through the pipeline */
 int cli_import_cases(const struct cli_opts *o);
 

@@ -38,6 +38,8 @@ static const struct command commands[] = {
      "learn the category classifier from closed cases, or from a CSV (text,category)"},
     {"config", cmd_config, "--db",
      "show or change a setting (auto_dispatch_threshold); serve reads them at start"},
+    {"report", cmd_report, "--db --period --level --basis --format --out",
+     "a period's performance report: rankings, trends, effectiveness, hotspots (html or csv)"},
     {"version", cmd_version, "", "print the version"},
     {"help", cmd_help, "", "this help"},
 };
@@ -61,6 +63,10 @@ static int cmd_help(const struct cli_opts *o)
            "  --data DIR     shipped data folder (default data): demo city, PRC calendars\n"
            "  --no-serve     demo: build the database and exit\n"
            "  --sync-full    fsync every commit (survives power loss, slower)\n"
+           "  --period P     report: 2026-11, 2026-W47, 2026-11-05 or 2026\n"
+           "  --level KIND   report: the units ranked (street, community, department, ...)\n"
+           "  --basis B      report: lead (cases they lead) or area (cases in a territory)\n"
+           "  --out FILE     report: where to write (default: standard output)\n"
            "\nenvironment: GONGZHI_ADMIN_PASSWORD (init), GONGZHI_LOG=debug|info|warn|error,\n"
            "  GONGZHI_NOW=epoch seconds (a fixed clock, for tests and replays)\n"
            "exit codes: 0 ok, 1 failure, 2 usage, 3 database newer than this binary\n");
@@ -137,6 +143,14 @@ static int parse_flag(const struct command *c, int argc, char **argv, int *i, st
         o->data = v;
     else if (strcmp(a, "--format") == 0)
         o->format = v;
+    else if (strcmp(a, "--period") == 0)
+        o->period = v;
+    else if (strcmp(a, "--level") == 0)
+        o->level = v;
+    else if (strcmp(a, "--basis") == 0)
+        o->basis = v;
+    else if (strcmp(a, "--out") == 0)
+        o->out = v;
     else if (strcmp(a, "--port") == 0)
         return set_int(a, v, 0, 65535, &o->port);
     else if (strcmp(a, "--threads") == 0)

@@ -11,7 +11,7 @@ static const char *const status_names[CASE_STATUS_COUNT] = {
     "verified", "closed",     "merged",   "invalid",  "parked",
 };
 static const char *const channel_names[CHANNEL_COUNT] = {
-    "hotline", "web", "app", "open311", "grid", "sensor", "import",
+    "hotline", "web", "app", "open311", "grid", "sensor", "import", "proactive",
 };
 static const char *const satisfaction_names[] = {"", "satisfied", "basic", "unsatisfied"};
 static const char *const extension_names[] = {"none", "requested", "approved", "refused"};

@@ -35,6 +35,7 @@ enum case_channel {
     CHANNEL_GRID,
     CHANNEL_SENSOR,
     CHANNEL_IMPORT,
+    CHANNEL_PROACTIVE, /* opened by the platform from a hotspot (DESIGN §7) */
     CHANNEL_COUNT
 };
 

@@ -21,4 +21,7 @@
 /* Fill c (case_init first) from a row selected with SQ_CASE_COLS first. Co-units are not loaded. */
 void sq_case_from_row(sqlite3_stmt *st, struct case_rec *c);
 
+/* Seal ev onto the end of the audit chain and insert it (writer only). */
+int sq_event_append(struct sqconn *c, struct event *ev, struct gz_err *err);
+
 #endif

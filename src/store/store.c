@@ -418,3 +418,87 @@ int store_category_attrs_codes(struct store *s, store_code_fn fn, void *ctx, str
 {
     return s->ops->category_attrs_codes(s, fn, ctx, err);
 }
+
+int store_kpi_sync(struct store *s, const char *zone, const struct kpi_limits *lim,
+                   struct gz_err *err)
+{
+    return s->ops->kpi_sync(s, zone, lim, false, err);
+}
+
+int store_kpi_rebuild(struct store *s, const char *zone, const struct kpi_limits *lim,
+                      struct gz_err *err)
+{
+    return s->ops->kpi_sync(s, zone, lim, true, err);
+}
+
+int store_kpi_units(struct store *s, int basis, int64_t from, int64_t to, store_kpi_unit_fn fn,
+                    void *ctx, struct gz_err *err)
+{
+    return s->ops->kpi_units(s, basis, from, to, fn, ctx, err);
+}
+
+int store_kpi_days(struct store *s, int64_t unit_id, int basis, int64_t from, int64_t to,
+                   store_kpi_day_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->kpi_days(s, unit_id, basis, from, to, fn, ctx, err);
+}
+
+int store_kpi_hist_units(struct store *s, int basis, int64_t from, int64_t to, store_kpi_hist_fn fn,
+                         void *ctx, struct gz_err *err)
+{
+    return s->ops->kpi_hist(s, -1, basis, from, to, fn, ctx, err);
+}
+
+int store_kpi_hist_days(struct store *s, int64_t unit_id, int basis, int64_t from, int64_t to,
+                        store_kpi_hist_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->kpi_hist(s, unit_id, basis, from, to, fn, ctx, err);
+}
+
+int store_kpi_roles(struct store *s, int64_t from, int64_t to, store_kpi_role_fn fn, void *ctx,
+                    struct gz_err *err)
+{
+    return s->ops->kpi_roles(s, from, to, fn, ctx, err);
+}
+
+int store_kpi_each(struct store *s, kpi_counts_fn counts, kpi_hist_fn hist, kpi_role_fn roles,
+                   void *ctx, struct gz_err *err)
+{
+    return s->ops->kpi_each(s, counts, hist, roles, ctx, err);
+}
+
+int store_kpi_flag(struct store *s, struct kpi_flag *f, struct event *ev, bool *created,
+                   struct gz_err *err)
+{
+    return s->ops->kpi_flag(s, f, ev, created, err);
+}
+
+int store_kpi_flags(struct store *s, const char *period, store_kpi_flag_fn fn, void *ctx,
+                    struct gz_err *err)
+{
+    return s->ops->kpi_flags(s, period, fn, ctx, err);
+}
+
+int store_hot_cases(struct store *s, int64_t from, int64_t to, const char *prefix, store_hot_fn fn,
+                    void *ctx, struct gz_err *err)
+{
+    return s->ops->hot_cases(s, from, to, prefix, fn, ctx, err);
+}
+
+int store_top_categories(struct store *s, int level, int depth, int64_t from, int64_t to,
+                         store_top_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->top_categories(s, level, depth, from, to, fn, ctx, err);
+}
+
+int store_hotspot_case_get(struct store *s, const char *hotspot, int64_t *case_id,
+                           struct gz_err *err)
+{
+    return s->ops->hotspot_case(s, hotspot, case_id, false, err);
+}
+
+int store_hotspot_case_put(struct store *s, const char *hotspot, int64_t case_id,
+                           struct gz_err *err)
+{
+    return s->ops->hotspot_case(s, hotspot, &case_id, true, err);
+}

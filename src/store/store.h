@@ -22,6 +22,7 @@
 #include "core/auth.h"
 #include "core/calendar.h"
 #include "core/case.h"
+#include "core/kpi.h"
 #include "core/route.h"
 #include "core/taxonomy.h"
 #include "core/unit.h"
@@ -394,5 +395,84 @@ typedef int (*store_code_fn)(void *ctx, const char *code);
 /* The codes of the categories that define attributes, in code order. */
 int store_category_attrs_codes(struct store *s, store_code_fn fn, void *ctx, struct gz_err *err)
     __attribute__((warn_unused_result));
+/* ---- performance (DESIGN §6, core/kpi.h) and proactive governance (§7) ---- */
+/*
+ * Bring the stored sums up to date: every case changed since the last call
+ * is taken back as it was counted and added as it is now, and every event
+ * since then is added. Days are local days of `zone` (which must be the
+ * process's TZ); sums counted with another zone or other limits are thrown
+ * away and everything is counted again (as store_kpi_rebuild does).
+ */
+int store_kpi_sync(struct store *s, const char *zone, const struct kpi_limits *lim,
+                   struct gz_err *err) __attribute__((warn_unused_result));
+/* Forget the sums and count every case and event again. */
+int store_kpi_rebuild(struct store *s, const char *zone, const struct kpi_limits *lim,
+                      struct gz_err *err) __attribute__((warn_unused_result));
+/* Sums per unit of one basis over local days [from, to). */
+typedef int (*store_kpi_unit_fn)(void *ctx, int64_t unit_id, const struct kpi_counts *c);
+int store_kpi_units(struct store *s, int basis, int64_t from, int64_t to, store_kpi_unit_fn fn,
+                    void *ctx, struct gz_err *err) __attribute__((warn_unused_result));
+/* One unit's sums day by day over [from, to), oldest first (days without facts are skipped). */
+typedef int (*store_kpi_day_fn)(void *ctx, int64_t day, const struct kpi_counts *c);
+int store_kpi_days(struct store *s, int64_t unit_id, int basis, int64_t from, int64_t to,
+                   store_kpi_day_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* Duration histograms: per unit summed over [from, to), or one unit's per day (key = day). */
+typedef int (*store_kpi_hist_fn)(void *ctx, int64_t key, int metric, int bin, int64_t n);
+int store_kpi_hist_units(struct store *s, int basis, int64_t from, int64_t to, store_kpi_hist_fn fn,
+                         void *ctx, struct gz_err *err) __attribute__((warn_unused_result));
+int store_kpi_hist_days(struct store *s, int64_t unit_id, int basis, int64_t from, int64_t to,
+                        store_kpi_hist_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* Role sums per account over [from, to). */
+typedef int (*store_kpi_role_fn)(void *ctx, int64_t account_id, const struct kpi_role_counts *c);
+int store_kpi_roles(struct store *s, int64_t from, int64_t to, store_kpi_role_fn fn, void *ctx,
+                    struct gz_err *err) __attribute__((warn_unused_result));
+/* Every stored row (tests compare the incremental sums with a recount). */
+int store_kpi_each(struct store *s, kpi_counts_fn counts, kpi_hist_fn hist, kpi_role_fn roles,
+                   void *ctx, struct gz_err *err) __attribute__((warn_unused_result));
+
+/* A unit flagged for supervision in a period (its event is on the chain). */
+struct kpi_flag {
+    int64_t unit_id;
+    char period[40];
+    int basis;
+    double score;
+    int64_t event_id;
+    int64_t at;
+};
+/* Flag f->unit_id once per period and basis with event ev; *created false when it was already. */
+int store_kpi_flag(struct store *s, struct kpi_flag *f, struct event *ev, bool *created,
+                   struct gz_err *err) __attribute__((warn_unused_result));
+/* Flags of a period (NULL: all), by period then unit. */
+typedef int (*store_kpi_flag_fn)(void *ctx, const struct kpi_flag *f);
+int store_kpi_flags(struct store *s, const char *period, store_kpi_flag_fn fn, void *ctx,
+                    struct gz_err *err) __attribute__((warn_unused_result));
+
+/* A case as hotspot detection sees it. */
+struct hot_case {
+    int64_t id;
+    char number[CASE_NUMBER_LEN + 1];
+    int64_t created_at;
+    double lat, lon; /* CASE_NO_COORD when none */
+    char category[CATEGORY_CODE_MAX + 1];
+    int64_t area[5]; /* by unit_kind_level, 0 = none */
+};
+/* Reports taken in during [from, to), neither merged nor invalid nor opened by the platform
+   (proactive), whose category starts with `prefix` ("" = any), oldest first. */
+typedef int (*store_hot_fn)(void *ctx, const struct hot_case *c);
+int store_hot_cases(struct store *s, int64_t from, int64_t to, const char *prefix, store_hot_fn fn,
+                    void *ctx, struct gz_err *err) __attribute__((warn_unused_result));
+/* Cases taken in during [from, to) per unit of territorial `level` (1..4) and category prefix of
+   `depth` levels, neither merged nor invalid. */
+typedef int (*store_top_fn)(void *ctx, int64_t unit_id, const char *category, int64_t n);
+int store_top_categories(struct store *s, int level, int depth, int64_t from, int64_t to,
+                         store_top_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* The proactive case opened from a hotspot: *case_id 0 when none. */
+int store_hotspot_case_get(struct store *s, const char *hotspot, int64_t *case_id,
+                           struct gz_err *err) __attribute__((warn_unused_result));
+int store_hotspot_case_put(struct store *s, const char *hotspot, int64_t case_id,
+                           struct gz_err *err) __attribute__((warn_unused_result));
 
 #endif

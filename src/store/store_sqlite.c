@@ -79,6 +79,17 @@ static const struct store_ops sqlite_ops = {
     .category_attrs_get = sqo_category_attrs_get,
     .category_attrs_set = sqo_category_attrs_set,
     .category_attrs_codes = sqo_category_attrs_codes,
+    .kpi_sync = sqo_kpi_sync,
+    .kpi_units = sqo_kpi_units,
+    .kpi_days = sqo_kpi_days,
+    .kpi_hist = sqo_kpi_hist,
+    .kpi_roles = sqo_kpi_roles,
+    .kpi_each = sqo_kpi_each,
+    .kpi_flag = sqo_kpi_flag,
+    .kpi_flags = sqo_kpi_flags,
+    .hot_cases = sqo_hot_cases,
+    .top_categories = sqo_top_categories,
+    .hotspot_case = sqo_hotspot_case,
 };
 
 struct store *store_sqlite_open(const char *path, const struct store_options *opt,

@@ -92,5 +92,27 @@ int sqo_o311_requests(struct store *s, const struct o311_filter *f, store_o311_f
 int sqo_category_attrs_get(struct store *s, const char *code, char **json, struct gz_err *err);
 int sqo_category_attrs_set(struct store *s, const char *code, const char *json, struct gz_err *err);
 int sqo_category_attrs_codes(struct store *s, store_code_fn fn, void *ctx, struct gz_err *err);
+int sqo_kpi_sync(struct store *s, const char *zone, const struct kpi_limits *lim, bool rebuild,
+                 struct gz_err *err);
+int sqo_kpi_units(struct store *s, int basis, int64_t from, int64_t to, store_kpi_unit_fn fn,
+                  void *ctx, struct gz_err *err);
+int sqo_kpi_days(struct store *s, int64_t unit_id, int basis, int64_t from, int64_t to,
+                 store_kpi_day_fn fn, void *ctx, struct gz_err *err);
+int sqo_kpi_hist(struct store *s, int64_t unit_id, int basis, int64_t from, int64_t to,
+                 store_kpi_hist_fn fn, void *ctx, struct gz_err *err);
+int sqo_kpi_roles(struct store *s, int64_t from, int64_t to, store_kpi_role_fn fn, void *ctx,
+                  struct gz_err *err);
+int sqo_kpi_each(struct store *s, kpi_counts_fn counts, kpi_hist_fn hist, kpi_role_fn roles,
+                 void *ctx, struct gz_err *err);
+int sqo_kpi_flag(struct store *s, struct kpi_flag *f, struct event *ev, bool *created,
+                 struct gz_err *err);
+int sqo_kpi_flags(struct store *s, const char *period, store_kpi_flag_fn fn, void *ctx,
+                  struct gz_err *err);
+int sqo_hot_cases(struct store *s, int64_t from, int64_t to, const char *prefix, store_hot_fn fn,
+                  void *ctx, struct gz_err *err);
+int sqo_top_categories(struct store *s, int level, int depth, int64_t from, int64_t to,
+                       store_top_fn fn, void *ctx, struct gz_err *err);
+int sqo_hotspot_case(struct store *s, const char *hotspot, int64_t *case_id, bool put,
+                     struct gz_err *err);
 
 #endif

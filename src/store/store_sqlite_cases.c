@@ -191,6 +191,11 @@ static int event_append(struct sqconn *c, struct event *ev, struct gz_err *err)
     return rc == SQLITE_DONE ? head_write(c, ev, err) : sq_fail(c, rc, err);
 }
 
+int sq_event_append(struct sqconn *c, struct event *ev, struct gz_err *err)
+{
+    return event_append(c, ev, err);
+}
+
 static void event_from_row(sqlite3_stmt *st, struct event *e)
 {
     event_init(e);
