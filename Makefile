@@ -33,7 +33,7 @@ MIGRATIONS := $(sort $(wildcard src/store/schema/sqlite/*.sql))
 UNIT_SRC := $(shell find tests/unit -name '*.c' | sort)
 UNIT_OBJ := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(UNIT_SRC))
 
-.PHONY: all setup demo test unit-test bench fuzz lint clean
+.PHONY: all setup demo test unit-test bench fuzz lint clean print-libs
 all: $(BIN)
 
 setup:
@@ -88,6 +88,10 @@ fuzz: setup
 
 lint:
 	@./scripts/lint
+
+# the link flags of libgongzhi.a, for the benchmarks built against it
+print-libs:
+	@echo $(LIBS)
 
 clean:
 	rm -rf build gongzhi
