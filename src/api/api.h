@@ -51,5 +51,7 @@ int api_kpi_routes(struct router *r);
 int api_effectiveness_routes(struct router *r);
 int api_hotspots_routes(struct router *r);
 int api_web_routes(struct router *r);
+int api_suggest_routes(struct router *r);
+int api_public_routes(struct router *r);
 
 #endif
