@@ -3,6 +3,10 @@
  * (a case by number, the open cases on a map: /open311/v2/requests):
  *   POST /api/v1/public/reports      a resident's report, without an account
  *   GET  /api/v1/public/leaderboard  ?period=2026-11&level=street: the ranking
+ *   GET  /api/v1/public/units        ?kind=street: territorial units and their jurisdictions
+ *                                    (for the portal's map; no contacts)
+ *   GET  /api/v1/public/city         the city's time zone (dates are shown in it) and the
+ *                                    map tile URL (setting web.tile_url; null: no tiles)
  * No sign-in, so nothing personal goes out: the report's answer is its number
  * and status; the leaderboard is unit names and the three rates.
  * Reports are channel `web`, taken in by the platform (no actor account) through
@@ -164,8 +168,81 @@ static void get_leaderboard(struct http_req *r, void *arg)
     json_decref(doc);
 }
 
+static json_t *setting_or_null(struct store *s, const char *key)
+{
+    char v[512];
+    struct gz_err err = {0};
+
+    if (store_setting_get(s, key, v, sizeof(v), &err) || !v[0])
+        return json_null();
+    return json_string(v);
+}
+
+static void get_city(struct http_req *r, void *arg)
+{
+    struct app *app = arg;
+    json_t *tz = setting_or_null(app->store, "timezone");
+
+    if (json_is_null(tz)) {
+        json_decref(tz);
+        tz = json_string("Asia/Shanghai");
+    }
+    http_reply_json(r, 200,
+                    json_pack("{s:o, s:o}", "timezone", tz, "tile_url",
+                              setting_or_null(app->store, "web.tile_url")));
+}
+
+struct pub_units {
+    json_t *items;
+    int64_t last;
+};
+
+static int add_pub_unit(void *arg, const struct unit *u, const char *pc)
+{
+    struct pub_units *c = arg;
+    json_t *o =
+        json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)u->id, "code", u->code,
+                  "name", u->name, "name_en", u->name_en, "kind", unit_kind_name(u->kind),
+                  "parent_id", u->parent_id ? json_integer(u->parent_id) : json_null());
+
+    (void)pc;
+    if (u->jurisdiction)
+        json_object_set_new(o, "jurisdiction", json_loads(u->jurisdiction, 0, NULL));
+    json_array_append_new(c->items, o);
+    c->last = u->id;
+    return 0;
+}
+
+static void get_units(struct http_req *r, void *arg)
+{
+    struct app *app = arg;
+    const char *kind = http_query(r, "kind");
+    struct unit_filter f = {.kind = -1, .active = 1, .with_geometry = true};
+    struct store_page pg;
+    struct pub_units c = {NULL, 0};
+    struct gz_err err = {0};
+
+    f.kind = kind ? unit_kind_parse(kind) : UNIT_STREET;
+    if (f.kind < 0 || unit_kind_level(f.kind) < 0)
+        return http_reply_error(r, 400, "bad_request", "kind",
+                                "kind must be a territorial unit kind (city ... grid)");
+    if (api_page(r, &pg, NULL, 0))
+        return;
+    c.items = json_array();
+    if (store_unit_list(app->store, &f, &pg, add_pub_unit, &c, &err)) {
+        json_decref(c.items);
+        return api_fail(r, &err);
+    }
+    http_reply_json(r, 200,
+                    api_list(c.items, json_array_size(c.items) == (size_t)pg.limit
+                                          ? api_cursor_id(c.last)
+                                          : json_null()));
+}
+
 int api_public_routes(struct router *r)
 {
     return router_add(r, "POST", "/api/v1/public/reports", post_report) ||
-           router_add(r, "GET", "/api/v1/public/leaderboard", get_leaderboard);
+           router_add(r, "GET", "/api/v1/public/leaderboard", get_leaderboard) ||
+           router_add(r, "GET", "/api/v1/public/city", get_city) ||
+           router_add(r, "GET", "/api/v1/public/units", get_units);
 }
