@@ -10,7 +10,7 @@ const geoCache = new Map();
 
 export function makeMap(el, opts = {}) {
   const L = window.L;
-  const map = L.map(el, { attributionControl: false, zoomSnap: 0.5, keyboard: true });
+  const map = L.map(el, { attributionControl: false, zoomSnap: 0.5, keyboard: true, minZoom: 3, maxZoom: 19 });
   if (tileUrl) L.tileLayer(tileUrl, { maxZoom: 19 }).addTo(map);
   map.setView(opts.center || [42.33, -71.07], opts.zoom || 11);
   el.setAttribute('role', 'region');
