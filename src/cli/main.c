@@ -68,7 +68,7 @@ static int cmd_help(const struct cli_opts *o)
            "  --level KIND   report: the units ranked (street, community, department, ...)\n"
            "  --basis B      report: lead (cases they lead) or area (cases in a territory)\n"
            "  --out FILE     report: where to write (default: standard output)\n"
-           "  --web DIR      serve/demo: the web console's files (default: web/ beside the binary)\n"
+           "  --web DIR      serve/demo: the console's files (default web/ beside the binary)\n"
            "\nenvironment: GONGZHI_ADMIN_PASSWORD (init), GONGZHI_LOG=debug|info|warn|error,\n"
            "  GONGZHI_NOW=epoch seconds (a fixed clock, for tests and replays)\n"
            "exit codes: 0 ok, 1 failure, 2 usage, 3 database newer than this binary\n");

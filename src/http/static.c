@@ -1,7 +1,7 @@
 /*
  * static.c - the web console's path check and content types (see static.h).
- * A whitelist throughout: characters, top-level folders, vendor packages and
- * extensions; whatever is not named is not served, so a new file in web/
+ * A whitelist throughout: characters, top-level folders, the console's routes,
+ * vendor packages and extensions; whatever is not named is not served, so a new file in web/
  * (package.json, node_modules/...) cannot leak by accident.
  */
 #include "gz.h"
@@ -18,6 +18,10 @@ static const struct {
 };
 
 static const char *const folders[] = {"app", "css", "i18n", "img", "public"};
+
+/* the console's client-side routes (web/app/main.js); any other path is a 404 */
+static const char *const screens[] = {"login",  "intake", "dispatch", "inbox",
+                                      "verify", "cases",  "admin",    "dashboard"};
 
 static const struct {
     const char *ext, *type;
@@ -100,12 +104,23 @@ static int vendor_file(const char *rel, struct static_file *out)
     return -1;
 }
 
-static bool in_folders(const char *rel)
+static bool in_list(const char *rel, const char *const *list, size_t n)
 {
-    for (size_t i = 0; i < GZ_ARRAY_LEN(folders); i++)
-        if (has_prefix_seg(rel, folders[i]))
+    for (size_t i = 0; i < n; i++)
+        if (has_prefix_seg(rel, list[i]))
             return true;
     return false;
+}
+
+/* A path without an extension: the console's or the portal's page, if it is one of theirs. */
+static int shell(const char *rel, struct static_file *out)
+{
+    out->shell = true;
+    if (has_prefix_seg(rel, "public"))
+        return put(out, "public/index.html", "");
+    if (!in_list(rel, screens, GZ_ARRAY_LEN(screens)))
+        return -1;
+    return put(out, "index.html", "");
 }
 
 int static_resolve(const char *path, struct static_file *out)
@@ -130,13 +145,11 @@ int static_resolve(const char *path, struct static_file *out)
     if (has_prefix_seg(rel, "vendor"))
         return static_content_type(rel) ? vendor_file(rel, out) : -1;
     last = strrchr(rel, '/');
-    if (!strchr(last ? last : rel, '.')) { /* a client-side route */
-        out->shell = true;
-        return put(out, has_prefix_seg(rel, "public") ? "public/index.html" : "index.html", "");
-    }
+    if (!strchr(last ? last : rel, '.'))
+        return shell(rel, out);
     if (!static_content_type(rel))
         return -1;
-    if (!in_folders(rel) && strcmp(rel, "index.html") != 0)
+    if (!in_list(rel, folders, GZ_ARRAY_LEN(folders)) && strcmp(rel, "index.html") != 0)
         return -1;
     return put(out, rel, "");
 }

@@ -23,10 +23,10 @@ struct static_file {
 /*
  * Map a request path ("/", "/inbox", "/app/main.js", "/vendor/leaflet/leaflet.js",
  * "/public/track/2026…") to the file to serve. Paths without an extension in
- * their last segment are client-side routes and get the console's (or under
- * /public/, the portal's) index.html. -1 when the path may not be served:
- * unsafe characters, "..", hidden segments, the API's prefixes, anything
- * outside the whitelist.
+ * their last segment under the console's screens (/intake, /cases/…, …) get
+ * its index.html, under /public/ the portal's; other such paths are 404s. -1 when the path may not
+ * be served: unsafe characters, "..", hidden segments, the API's prefixes, anything outside the
+ * whitelist.
  */
 int static_resolve(const char *path, struct static_file *out);
 

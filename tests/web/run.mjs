@@ -218,6 +218,7 @@ const tests = {
     await shot(page, 'admin-zh');
     // remembered across a reload
     await page.selectOption('#lang', 'en');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
     await page.reload();
     await page.waitForSelector('#view h1');
     assert(await page.evaluate(() => document.documentElement.lang) === 'en', 'language remembered');

@@ -71,6 +71,8 @@ START_TEST(refuses_traversal_and_unlisted)
         "/api",
         "/open311/v2/services.json",
         "/secret.html",
+        "/nothing-here",
+        "/app",
     };
 
     for (size_t i = 0; i < GZ_ARRAY_LEN(bad); i++)
