@@ -43,7 +43,7 @@ async function as(login, opts = {}) {
   const page = await ctx.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
-  page.setDefaultTimeout(10000);
+  page.setDefaultTimeout(/san/.test(process.env.BUILD || '') ? 30000 : 15000);
   if (login) {
     await page.goto(`${base}/login`);
     await page.fill('#login', login);

@@ -84,8 +84,11 @@ export async function render(el) {
     chartEl.dataset.periods = String(x.length);
   }
 
+  let seq = 0; // a slow answer to an earlier choice must not replace a newer one
   async function showRanking() {
+    const mine = ++seq;
     const doc = await get(`kpi${qs({ period: period.value, level: level.value })}`);
+    if (mine !== seq) return;
     const rows = doc.items.map((it) => h('tr', { tabindex: 0, class: it.flagged ? 'overdue' : '', dataset: { unit: it.unit.code },
       onclick: () => showTrend(it.unit), onkeydown: (e) => { if (e.key === 'Enter') showTrend(it.unit); } },
     h('td', {}, it.rank ?? '—'), h('td', {}, nameOf(it.unit)), h('td', { class: 'score' }, fmtNum(it.score, 1)),
