@@ -28,6 +28,7 @@ struct app {
     double auto_threshold;  /* the classifier's certainty for automatic dispatch */
     struct o311 *o311;      /* Open311 settings and request quotas (NULL: defaults, no quotas) */
     double started;         /* monotonic seconds */
+    const char *web_root;   /* the web console's files (NULL: none served) */
 };
 
 /* Register every route of the API on r. */
@@ -49,5 +50,8 @@ int api_clients_routes(struct router *r);
 int api_kpi_routes(struct router *r);
 int api_effectiveness_routes(struct router *r);
 int api_hotspots_routes(struct router *r);
+int api_web_routes(struct router *r);
+int api_suggest_routes(struct router *r);
+int api_public_routes(struct router *r);
 
 #endif

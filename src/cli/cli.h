@@ -32,6 +32,7 @@ struct cli_opts {
     bool sync_full;
     int argc; /* positional arguments after the command */
     char **argv;
+    const char *web; /* serve/demo --web: the web console's folder */
 };
 
 /* Open the store named by opts, printing the error; NULL on failure (*code = exit code). */
@@ -57,5 +58,9 @@ int cli_import_cases(const struct cli_opts *o);
 struct calendar;
 /* The city's calendar from the store: its zone (becoming the process's), hours and overrides. */
 struct calendar *cli_load_calendar(struct store *s);
+
+/* The web console's folder (heap, absolute): --web, else web/ beside the binary (or two levels
+   up, for build/san/gongzhi), else ./web; NULL (logged) when none holds an index.html. */
+char *cli_web_root(const char *flag);
 
 #endif

@@ -159,9 +159,11 @@ int cli_serve_store(struct store *s, const struct cli_opts *o)
     struct gz_err err = {0};
     sigset_t set;
     int sig = 0, rc = 1;
+    char *web = NULL;
 
     if (cli_app_open(s, &app))
         goto out_router;
+    app.web_root = web = cli_web_root(o->web);
     block_signals(&set);
     app.login_fails = throttle_new(4096, GZ_LOGIN_FAILS_MAX, GZ_LOGIN_FAILS_WINDOW_S);
     if (!r || !app.login_fails || api_register(r)) {
@@ -178,6 +180,9 @@ int cli_serve_store(struct store *s, const struct cli_opts *o)
     sweep = sweeper_start(s, 60);
     printf("gongzhi %s serving http://%s:%d/ (database %s, schema %d)\n", GZ_VERSION, o->bind,
            http_server_port(srv), o->db, store_schema_version(s));
+    if (web)
+        printf("web console http://%s:%d/ and public portal http://%s:%d/public/ (from %s)\n",
+               o->bind, http_server_port(srv), o->bind, http_server_port(srv), web);
     fflush(stdout);
     sigwait(&set, &sig);
     log_info("signal %d: finishing in-flight requests", sig);
@@ -188,6 +193,7 @@ out:
     router_free(r);
     throttle_free(app.login_fails);
     cli_app_close(&app);
+    free(web);
     return rc;
 out_router:
     router_free(r);

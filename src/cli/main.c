@@ -26,8 +26,9 @@ static int cmd_version(const struct cli_opts *o);
 static const struct command commands[] = {
     {"init", cmd_init, "--db --city --timezone --working-hours --data",
      "create or upgrade a database and its first admin account"},
-    {"serve", cmd_serve, "--db --bind --port --threads --sync-full", "serve the API over HTTP"},
-    {"demo", cmd_demo, "--db --bind --port --threads --data --no-serve",
+    {"serve", cmd_serve, "--db --bind --port --threads --sync-full --web",
+     "serve the API, the web console (/) and the public portal (/public/) over HTTP"},
+    {"demo", cmd_demo, "--db --bind --port --threads --data --no-serve --web",
      "build the demo city (Boston + a Chinese sample) and serve it"},
     {"import", cmd_import, "--db --format",
      "import units FILE.geojson | categories FILE.csv|FILE.json | calendar FILE.csv | routes "
@@ -67,6 +68,7 @@ static int cmd_help(const struct cli_opts *o)
            "  --level KIND   report: the units ranked (street, community, department, ...)\n"
            "  --basis B      report: lead (cases they lead) or area (cases in a territory)\n"
            "  --out FILE     report: where to write (default: standard output)\n"
+           "  --web DIR      serve/demo: the console's files (default web/ beside the binary)\n"
            "\nenvironment: GONGZHI_ADMIN_PASSWORD (init), GONGZHI_LOG=debug|info|warn|error,\n"
            "  GONGZHI_NOW=epoch seconds (a fixed clock, for tests and replays)\n"
            "exit codes: 0 ok, 1 failure, 2 usage, 3 database newer than this binary\n");
@@ -155,6 +157,8 @@ static int parse_flag(const struct command *c, int argc, char **argv, int *i, st
         return set_int(a, v, 0, 65535, &o->port);
     else if (strcmp(a, "--threads") == 0)
         return set_int(a, v, 1, 256, &o->threads);
+    else if (strcmp(a, "--web") == 0)
+        o->web = v;
     return 0;
 }
 

@@ -20,6 +20,7 @@ struct route {
 struct router {
     size_t n, cap;
     struct route *routes;
+    http_handler_fn fallback;
 };
 
 struct router *router_new(void)
@@ -186,5 +187,14 @@ enum router_result router_match(const struct router *r, const char *method, cons
         add_allow(m, rt->method);
     }
     m->n = 0;
+    if (!path_seen && r->fallback && (!strcmp(method, "GET") || !strcmp(method, "HEAD"))) {
+        m->fn = r->fallback;
+        return ROUTER_FOUND;
+    }
     return path_seen ? ROUTER_NO_METHOD : ROUTER_NO_PATH;
+}
+
+void router_fallback(struct router *r, http_handler_fn fn)
+{
+    r->fallback = fn;
 }

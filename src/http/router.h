@@ -34,5 +34,8 @@ int router_add(struct router *r, const char *method, const char *pattern, http_h
 /* Match a request path (without query); fills m. */
 enum router_result router_match(const struct router *r, const char *method, const char *path,
                                 struct route_match *m);
+/* The handler of GET and HEAD requests whose path matches no pattern (the web console's
+   static files); without one such a path is a 404. */
+void router_fallback(struct router *r, http_handler_fn fn);
 
 #endif

@@ -1,0 +1,90 @@
+"""test_web.py - the web console's static files, and the endpoints added for it:
+GET /classify (live category suggestions), the portal's POST /public/reports,
+GET /public/leaderboard, /public/units and /public/city (no sign-in, no personal data)."""
+import unittest
+
+from harness import ApiTest
+
+
+def hdr(r, name):
+    for k, v in (r.headers.items() if hasattr(r.headers, "items") else r.headers):
+        if k.lower() == name.lower():
+            return v
+    return None
+
+
+class WebStatic(ApiTest):
+    def test_console_and_client_routes(self):
+        for path in ("/", "/inbox", "/cases/20261124-000001", "/public/", "/public/track/x"):
+            r = self.req("GET", path)
+            self.assertEqual(r.status, 200, path)
+            self.assertTrue(hdr(r, "Content-Type").startswith("text/html"), path)
+            self.assertIn(b"<!doctype html>", r.raw)
+            self.assertIsNotNone(hdr(r, "Content-Security-Policy"))
+
+    def test_types_etag_and_304(self):
+        r = self.req("GET", "/app/main.js")
+        self.assertEqual(r.status, 200)
+        self.assertTrue(hdr(r, "Content-Type").startswith("text/javascript"))
+        self.assertEqual(hdr(r, "Cache-Control"), "no-cache")
+        etag = hdr(r, "ETag")
+        r2 = self.req("GET", "/app/main.js", headers={"If-None-Match": etag})
+        self.assertEqual(r2.status, 304)
+        self.assertEqual(self.req("GET", "/i18n/zh.json").status, 200)
+
+    def test_vendor_whitelist(self):
+        r = self.req("GET", "/vendor/leaflet/leaflet.js")
+        self.assertEqual(r.status, 200)
+        self.assertIn("max-age", hdr(r, "Cache-Control"))
+        for path in ("/package.json", "/node_modules/leaflet/package.json", "/vendor/tslib/tslib.js",
+                     "/app/../package.json", "/.git/config", "/vendor/leaflet/../../package.json"):
+            self.assertEqual(self.req("GET", path).status, 404, path)
+
+    def test_api_routes_untouched(self):
+        self.err(self.req("GET", "/api/v1/nothing"), 404)
+        self.err(self.req("POST", "/"), 404)
+        self.err(self.req("DELETE", "/api/v1/health"), 405)
+        self.ok(self.req("GET", "/api/v1/health"))
+
+
+class PublicEndpoints(ApiTest):
+    def test_report_answers_no_personal_data(self):
+        r = self.req("POST", "/api/v1/public/reports", token="", body={"text": "broken bench in the park", "lat": 42.35,
+                                                  "lon": -71.06, "name": "Zhang San", "phone": "13800001111"})
+        self.assertEqual(r.status, 201, r.json)
+        self.assertEqual(set(r.json), {"number", "status", "created_at"})
+        o = self.get("/open311/v2/requests/%s.json?extensions=true" % r.json["number"])
+        self.assertEqual(o.status, 200)
+        self.assertNotIn(b"Zhang", o.raw)
+        self.assertNotIn(b"13800001111", o.raw)
+        c = self.get("/api/v1/cases/" + r.json["number"], token=self.admin)
+        self.assertEqual(c.json["channel"], "web")
+        self.assertEqual(c.json["reporter_name"], "Zhang San")
+
+    def test_report_fields_checked(self):
+        self.err(self.req("POST", "/api/v1/public/reports", token="", body={"text": ""}), 422, field="text")
+        self.err(self.req("POST", "/api/v1/public/reports", token="", body={"text": "x", "lat": 91, "lon": 0}), 422, field="lat")
+        self.err(self.req("POST", "/api/v1/public/reports", token="", body={"text": "x", "lat": 40}), 422, field="lon")
+        self.err(self.req("POST", "/api/v1/public/reports", token="", body={"text": "x", "who": 1}), 422)
+        self.err(self.req("POST", "/api/v1/public/reports", token="", body={"text": "x", "category": "zz"}), 422, field="category")
+
+    def test_leaderboard_units_city(self):
+        r = self.get("/api/v1/public/leaderboard?period=2026-11&level=street")
+        self.assertEqual(r.status, 200, r.json)
+        for it in r.json["items"]:
+            self.assertEqual(set(it), {"rank", "unit", "score", "indicators"})
+        self.err(self.get("/api/v1/public/leaderboard?period=nope"), 400, field="period")
+        self.ok(self.get("/api/v1/public/units?kind=street"))
+        self.err(self.get("/api/v1/public/units?kind=department"), 400, field="kind")
+        self.assertIn("timezone", self.get("/api/v1/public/city").json)
+
+    def test_classify(self):
+        self.err(self.req("GET", "/api/v1/classify?text=x", token=""), 401)
+        r = self.get("/api/v1/classify?text=pothole", token=self.admin)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.json["suggestions"], [])
+        self.err(self.get("/api/v1/classify", token=self.admin), 400, field="text")
+
+
+if __name__ == "__main__":
+    unittest.main()

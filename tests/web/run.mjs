@@ -1,0 +1,292 @@
+// run.mjs - end-to-end tests of the web console and the public portal in a real Chromium.
+// One `gongzhi serve` over a fresh demo database (gongzhi demo --no-serve) on an ephemeral
+// port; each role signs in in its own browser context. Prints "web: N passed, N failed".
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '../../web/node_modules/playwright-core/index.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = process.env.GONGZHI_BIN || path.join(ROOT, 'gongzhi');
+const SHOTS = path.join(ROOT, 'build', 'web-shots');
+const PASSWORD = 'gongzhi-demo';
+const only = process.argv[2] || '';
+
+function startServer(db) {
+  const env = { ...process.env, GONGZHI_LOG: 'warn' };
+  const demo = spawnSync(BIN, ['demo', '--no-serve', '--db', db], { env, encoding: 'utf8' });
+  if (demo.status !== 0) throw new Error(`gongzhi demo failed: ${demo.stderr}`);
+  const srv = spawn(BIN, ['serve', '--db', db, '--port', '0', '--threads', '8'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  srv.stderr.on('data', (d) => { err += d; });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`gongzhi serve did not start: ${err}`)), 15000);
+    srv.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/serving http:\/\/([^/]+):(\d+)\//);
+      if (m && /web console/.test(out)) { clearTimeout(timer); resolve({ srv, base: `http://127.0.0.1:${m[2]}` }); }
+    });
+    srv.on('exit', (code) => reject(new Error(`gongzhi serve exited ${code}: ${err}`)));
+  });
+}
+
+let browser;
+let base;
+const contexts = [];
+
+async function as(login, opts = {}) {
+  const ctx = await browser.newContext({ viewport: opts.viewport || { width: 1366, height: 768 }, locale: opts.locale || 'en-US' });
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  page.setDefaultTimeout(/san/.test(process.env.BUILD || '') ? 30000 : 15000);
+  if (login) {
+    await page.goto(`${base}/login`);
+    await page.fill('#login', login);
+    await page.fill('#password', PASSWORD);
+    await page.click('form.login button[type=submit]');
+    await page.waitForSelector('#logout:not([hidden])');
+  }
+  return page;
+}
+
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+const noteText = (page, sel) => page.locator(sel).innerText();
+
+async function goto(page, p) {
+  await page.evaluate((to) => window.gzNavigate(to), p);
+}
+
+async function submitAction(page, action, fill) {
+  const form = page.locator(`form[data-action="${action}"]`);
+  await form.waitFor();
+  if (fill) await fill(form);
+  await form.locator('button[type=submit]').click();
+  await page.waitForSelector('.notice.ok, .notice.error');
+  const err = await page.locator('.notice.error').count();
+  assert(!err, `${action}: ${err && await page.locator('.notice.error').first().innerText()}`);
+}
+
+async function rankingRow(page, code) {
+  await goto(page, '/dashboard');
+  await page.selectOption('select[name=level]', 'department');
+  await page.click('form.row button[type=submit]');
+  const row = page.locator(`#ranking tr[data-unit="${code}"]`);
+  await row.waitFor();
+  return { rank: await row.locator('td').first().innerText(), sat: await row.locator('td[data-k=satisfaction_rate]').innerText(),
+    res: await row.locator('td[data-k=resolution_rate]').innerText() };
+}
+
+const state = {};
+
+const tests = {
+  async closed_loop(shot) {
+    const sup = await as('supervisor');
+    const before = await rankingRow(sup, 'D-PWDx').catch(() => ({ rank: '—', sat: '—', res: '—' }));
+    // the operator takes a call
+    const op = await as('operator');
+    await op.waitForSelector('#intake-map .leaflet-interactive');
+    await op.fill('textarea[name=text]', 'Large pothole in the road outside the school, cars swerving');
+    await op.selectOption('select[name=category]', '0101');
+    await op.fill('input[name=name]', 'Li Lei');
+    await op.fill('input[name=phone]', '13812345678');
+    const box = await op.locator('#intake-map').boundingBox();
+    await op.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await op.waitForFunction(() => /—/.test(document.getElementById('place').textContent));
+    await op.click('form button[type=submit]');
+    await op.waitForSelector('#intake-result dl');
+    const number = (await op.locator('#intake-result dl a').first().innerText()).trim();
+    state.number = number;
+    assert(/^\d{8}-\d{6}$/.test(number), `case number ${number}`);
+    const route = await noteText(op, '#route-explained');
+    assert(route.length > 3, `routing explained: ${route}`);
+    await shot(op, 'intake');
+    // the dispatcher dispatches it to public works
+    const disp = await as('dispatcher');
+    await disp.click(`button[data-open="${number}"]`);
+    const unit = disp.locator('#dispatch-panel select[name=unit]');
+    await unit.waitFor();
+    const value = await unit.evaluate((s) => [...s.options].find((o) => o.text.endsWith('(D-PWDx)')).value);
+    await unit.selectOption(value);
+    await disp.click('#do-dispatch');
+    await disp.waitForSelector('#dispatch-panel .notice.ok');
+    await shot(disp, 'dispatch');
+    // the handler accepts from the inbox and replies on the case page
+    const hd = await as('handler-pwdx');
+    await hd.click(`button[data-accept="${number}"]`);
+    await hd.waitForSelector('.notice.ok');
+    await goto(hd, `/cases/${number}`);
+    await submitAction(hd, 'reply', (f) => f.locator('textarea[name=text]').fill('Filled the pothole and resurfaced the lane.'));
+    assert((await noteText(hd, '#case-reply')).includes('Filled the pothole'), 'reply shown');
+    await shot(hd, 'reply');
+    // the grid worker verifies on site
+    const grid = await as('grid');
+    await goto(grid, '/verify');
+    await grid.click(`a[href="/cases/${number}"] >> nth=-1`);
+    await submitAction(grid, 'verify');
+    await shot(grid, 'verify');
+    // the operator calls back: contacted, solved, satisfied; then closes
+    await goto(op, `/cases/${number}`);
+    await submitAction(op, 'revisit', async (f) => { await f.locator('select[name=satisfaction]').selectOption('satisfied'); });
+    if (await op.locator('form[data-action="close"]').count()) await submitAction(op, 'close');
+    const status = await noteText(op, '#case-status');
+    assert(/Closed/.test(status), `status after revisit: ${status}`);
+    const tl = await op.locator('#timeline li').count();
+    assert(tl >= 6, `timeline has ${tl} events`);
+    assert(await op.locator('#timeline li.internal').count() + await op.locator('#timeline li.public').count() === tl, 'each event public or internal');
+    await shot(op, 'case');
+    // the dashboard's ranking and rates changed
+    await sup.reload();
+    await sup.waitForSelector('#logout:not([hidden])');
+    const after = await rankingRow(sup, 'D-PWDx');
+    assert(after.rank === '1' && /100/.test(after.sat) && /100/.test(after.res), `ranking after: ${JSON.stringify(after)} (before ${JSON.stringify(before)})`);
+    assert(before.sat !== after.sat, 'satisfaction changed');
+    const periods = await sup.locator('#trend').getAttribute('data-periods');
+    assert(periods === '12', `trend periods ${periods}`);
+    await shot(sup, 'dashboard');
+  },
+
+  async portal_no_personal_data(shot) {
+    const res = await as(null);
+    await res.goto(`${base}/public/report`);
+    await res.waitForSelector('#report-map .leaflet-interactive');
+    await res.fill('textarea[name=text]', 'Streetlight out on the corner, very dark at night');
+    await res.fill('input[name=name]', 'Wang Fang');
+    await res.fill('input[name=phone]', '13900004444');
+    const box = await res.locator('#report-map').boundingBox();
+    await res.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await res.click('form button[type=submit]');
+    await res.waitForSelector('#new-number');
+    const number = (await res.locator('#new-number').innerText()).trim();
+    await res.click('#new-number');
+    await res.waitForSelector('#track-status');
+    let text = await res.locator('body').innerText();
+    assert(text.includes('Streetlight out'), 'the report is shown');
+    assert(!text.includes('Wang Fang') && !text.includes('13900004444'), 'no personal data on the tracking page');
+    await shot(res, 'portal-track');
+    if (state.number) {
+      await res.goto(`${base}/public/track/${state.number}`);
+      await res.waitForSelector('#track-status');
+      text = await res.locator('body').innerText();
+      assert(!text.includes('Li Lei') && !text.includes('13812345678') && !text.includes('138'), 'no reporter data of the closed-loop case');
+      const html = await res.content();
+      assert(!html.includes('13812345678'), 'no phone in the page source');
+    }
+    await res.goto(`${base}/public/map`);
+    await res.waitForFunction(() => /\d/.test(document.querySelector('#view .hint')?.textContent || ''));
+    await res.goto(`${base}/public/leaderboard`);
+    await res.waitForSelector('#leaderboard table, #leaderboard .empty');
+    await shot(res, 'portal-leaderboard');
+    assert(number && !res.errors.length, `page errors: ${res.errors.join('; ')}`);
+  },
+
+  async language_switch(shot) {
+    const zh = JSON.parse(fs.readFileSync(path.join(ROOT, 'web/i18n/zh.json'), 'utf8'));
+    const en = JSON.parse(fs.readFileSync(path.join(ROOT, 'web/i18n/en.json'), 'utf8'));
+    assert(JSON.stringify(Object.keys(zh).sort()) === JSON.stringify(Object.keys(en).sort()), 'zh and en have the same keys');
+    const keys = Object.keys(en);
+    const page = await as('admin', { locale: 'zh-CN' });
+    const chrome = () => page.evaluate(() => [...document.querySelectorAll('nav a, h1, h2, h3, label, button, th, .tabs button, [role=tab]')]
+      .filter((e) => e.offsetParent !== null).map((e) => e.textContent.trim()).filter((s) => s && /[A-Za-z\u4e00-\u9fff]/.test(s)));
+    const screens = ['/intake', '/dispatch', '/inbox', '/verify', '/cases', '/dashboard', '/admin'];
+    for (const s of screens) {
+      await goto(page, s);
+      await page.waitForSelector('#view h1');
+      await page.waitForTimeout(150);
+      const zhTexts = await chrome();
+      const body = await page.locator('body').innerText();
+      for (const k of keys) assert(!body.includes(k) || !/^[a-z_]+\.[a-z_.]+$/.test(k) || !new RegExp(`(^|\\s)${k.replace(/\./g, '\\.')}(\\s|$)`).test(body), `untranslated key ${k} on ${s}`);
+      await page.selectOption('#lang', 'en');
+      await page.waitForFunction(() => document.documentElement.lang === 'en');
+      await page.waitForSelector('#view h1');
+      await page.waitForTimeout(150);
+      const enTexts = await chrome();
+      const cjk = enTexts.filter((x) => /[\u4e00-\u9fff]/.test(x) && !/[A-Za-z]{3}/.test(x));
+      assert(!cjk.length, `Chinese left in English on ${s}: ${cjk.slice(0, 5).join(' | ')}`);
+      const same = zhTexts.filter((x) => enTexts.includes(x) && /[A-Za-z\u4e00-\u9fff]{2}/.test(x) && !/^[\w.-]+$/.test(x));
+      assert(same.length <= 2, `unchanged by the switch on ${s}: ${same.slice(0, 5).join(' | ')}`);
+      const bodyEn = await page.locator('body').innerText();
+      for (const k of keys) assert(!new RegExp(`(^|\\s)${k.replace(/\./g, '\\.')}(\\s|$)`).test(bodyEn), `untranslated key ${k} on ${s} (en)`);
+      if (s === '/admin') await shot(page, 'admin-en');
+      await page.selectOption('#lang', 'zh');
+      await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    }
+    await shot(page, 'admin-zh');
+    // remembered across a reload
+    await page.selectOption('#lang', 'en');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.reload();
+    await page.waitForSelector('#view h1');
+    assert(await page.evaluate(() => document.documentElement.lang) === 'en', 'language remembered');
+  },
+
+  async phone_width_and_keyboard(shot) {
+    const page = await as(null, { viewport: { width: 390, height: 844 } });
+    await page.goto(`${base}/login`);
+    await page.waitForSelector('#login');
+    // by keyboard alone: the login field has the focus, Tab goes on to the password
+    assert(await page.evaluate(() => document.activeElement.id) === 'login', 'the login field has the focus');
+    await page.keyboard.type('handler-pwdx');
+    await page.keyboard.press('Tab');
+    assert(await page.evaluate(() => document.activeElement.id) === 'password', 'Tab reaches the password');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#view h1');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 1, `no horizontal scroll at phone width (${overflow}px)`);
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+      .filter((e) => e.type !== 'hidden' && !e.labels?.length && !e.getAttribute('aria-label')).map((e) => e.name || e.id));
+    assert(!unlabelled.length, `controls without a label: ${unlabelled.join(', ')}`);
+    await page.click('.menu-toggle');
+    assert(await page.locator('nav.open').count() === 1, 'the menu opens');
+    await shot(page, 'phone-inbox');
+  },
+};
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gz-web-'));
+  fs.mkdirSync(SHOTS, { recursive: true });
+  let srv;
+  let pass = 0;
+  let fail = 0;
+  try {
+    ({ srv, base } = await startServer(path.join(tmp, 'web.db')));
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+    for (const [name, fn] of Object.entries(tests)) {
+      if (only && !name.includes(only)) continue;
+      const shots = [];
+      const shot = async (page, label) => { const f = path.join(SHOTS, `${name}-${label}.png`); await page.screenshot({ path: f, fullPage: true }); shots.push(f); };
+      const t0 = Date.now();
+      try {
+        await fn(shot);
+        pass++;
+        console.log(`ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+        if (!process.env.GZ_KEEP_SHOTS) for (const f of shots) fs.rmSync(f, { force: true });
+      } catch (e) {
+        fail++;
+        console.log(`FAIL ${name}: ${e.message.split('\n')[0]}`);
+        for (const ctx of contexts) for (const p of ctx.pages()) {
+          const f = path.join(SHOTS, `${name}-failed-${contexts.indexOf(ctx)}.png`);
+          await p.screenshot({ path: f, fullPage: true }).catch(() => {});
+        }
+        console.log(`     screenshots in ${path.relative(ROOT, SHOTS)}/`);
+      }
+      for (const ctx of contexts.splice(0)) await ctx.close();
+    }
+  } catch (e) {
+    fail++;
+    console.log(`FAIL setup: ${e.message}`);
+  } finally {
+    if (browser) await browser.close();
+    if (srv) srv.kill('SIGTERM');
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(`web: ${pass} passed, ${fail} failed`);
+  process.exit(fail ? 1 : 0);
+}
+
+main();
