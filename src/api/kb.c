@@ -109,8 +109,7 @@ static void put_kb(struct http_req *r, struct app *app, bool create)
     if (err.code || (!create && store_kb_get(app->store, e.id, &e, &err)) ||
         kbfile_parse_object(body, &e, put_also, &err) ||
         json_get_int(body, "version", 1, INT32_MAX, &version, false, &err) < 0 ||
-        kb_entry_validate(&e, &err) ||
-        store_kb_put(app->store, &e, create, (int)version, &err)) {
+        kb_entry_validate(&e, &err) || store_kb_put(app->store, &e, create, (int)version, &err)) {
         api_fail(r, &err);
     } else {
         snprintf(loc, sizeof(loc), "/api/v1/kb/%lld", (long long)e.id);
@@ -199,7 +198,8 @@ static int list_filter(struct http_req *r, struct kb_filter *f)
     f->now = time_now();
     f->q = q && *q ? q : NULL;
     f->category = cat && *cat ? cat : NULL;
-    if (f->q && (!text_utf8_valid(f->q, strlen(f->q)) || text_utf8_len(f->q) > GZ_MAX_QUERY_CHARS)) {
+    if (f->q &&
+        (!text_utf8_valid(f->q, strlen(f->q)) || text_utf8_len(f->q) > GZ_MAX_QUERY_CHARS)) {
         http_reply_error(r, 400, "bad_request", "q", "q must be UTF-8 of at most %d characters",
                          GZ_MAX_QUERY_CHARS);
         return -1;

@@ -192,8 +192,8 @@ int kb_entry_usable(const struct kb_entry *e, int64_t now, struct gz_err *err)
         return gz_fail(err, GZ_ECONFLICT, "kb_entry", "knowledge-base entry %lld is inactive",
                        (long long)e->id);
     if (e->valid_from && now < e->valid_from)
-        return gz_fail(err, GZ_ECONFLICT, "kb_entry",
-                       "knowledge-base entry %lld is not valid yet", (long long)e->id);
+        return gz_fail(err, GZ_ECONFLICT, "kb_entry", "knowledge-base entry %lld is not valid yet",
+                       (long long)e->id);
     if (e->valid_to && now >= e->valid_to)
         return gz_fail(err, GZ_ECONFLICT, "kb_entry", "knowledge-base entry %lld has expired",
                        (long long)e->id);

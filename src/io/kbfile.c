@@ -14,9 +14,9 @@
 #include "util/json.h"
 #include "util/text.h"
 
-static const char *const kb_keys[] = {
-    "ref",      "kind",       "category",   "title",    "title_en", "body", "body_en",
-    "keywords", "source_url", "valid_from", "valid_to", "active",   NULL};
+static const char *const kb_keys[] = {"ref",      "kind",    "category", "title",      "title_en",
+                                      "body",     "body_en", "keywords", "source_url", "valid_from",
+                                      "valid_to", "active",  NULL};
 
 static bool known(const char *key, const char *const *list)
 {
@@ -78,8 +78,7 @@ static int get_time(const json_t *o, const char *key, int64_t *dst, struct gz_er
     }
     if (!json_is_string(v) || !w3c_parse(json_string_value(v), dst))
         return gz_fail(err, GZ_EINVAL, key,
-                       "%s must be a date (2026-01-01) or a time (2026-01-01T08:00:00+08:00)",
-                       key);
+                       "%s must be a date (2026-01-01) or a time (2026-01-01T08:00:00+08:00)", key);
     return 0;
 }
 
@@ -114,8 +113,7 @@ static int get_kind(const json_t *o, struct kb_entry *e, struct gz_err *err)
 
     if (!json_object_get(o, "kind"))
         return 0;
-    if (json_get_str(o, "kind", kind, sizeof(kind), true, err) ||
-        (k = kb_kind_parse(kind)) < 0)
+    if (json_get_str(o, "kind", kind, sizeof(kind), true, err) || (k = kb_kind_parse(kind)) < 0)
         return gz_fail(err, GZ_EINVAL, "kind", "kind must be answer or policy");
     e->kind = (enum kb_kind)k;
     return 0;
@@ -251,7 +249,8 @@ static json_t *row_object(const struct csv_row *row)
         if (strcmp(key, "keywords") == 0)
             json_object_set_new(o, key, split_keywords(v));
         else if (strcmp(key, "active") == 0)
-            json_object_set_new(o, key, json_boolean(strcmp(v, "true") == 0 || strcmp(v, "1") == 0));
+            json_object_set_new(o, key,
+                                json_boolean(strcmp(v, "true") == 0 || strcmp(v, "1") == 0));
         else
             json_object_set_new(o, key, json_string_nocheck(v));
     }
@@ -298,8 +297,8 @@ static int where(struct gz_err *err, const char *what, size_t index)
     return err->code;
 }
 
-int kbfile_store(struct store *s, const char *path, const char *text, size_t len,
-                 size_t *count, struct gz_err *err)
+int kbfile_store(struct store *s, const char *path, const char *text, size_t len, size_t *count,
+                 struct gz_err *err)
 {
     bool json = ends_with(path, ".json") || ends_with(path, ".json.gz");
     const char *what = json ? "entry" : "line";

@@ -81,8 +81,8 @@ struct terms {
 
 static bool common_word(const char *w, size_t n)
 {
-    static const char *const words[] = {"the",  "and",  "for",  "are",  "was",   "not",
-                                        "has",  "have", "with", "this", "that",  "from",
+    static const char *const words[] = {"the",   "and",  "for",  "are",    "was",  "not",
+                                        "has",   "have", "with", "this",   "that", "from",
                                         "there", "been", "very", "please", "they", NULL};
 
     for (size_t i = 0; words[i]; i++)

@@ -19,8 +19,8 @@
 #include "util/timeutil.h"
 
 #define KB_COLS                                                                                    \
-    "e.id, coalesce(e.ref, ''), e.kind, coalesce(e.category, ''), e.title, e.title_en, e.body,"   \
-    " e.body_en, e.keywords, e.source_url, coalesce(e.valid_from, 0), coalesce(e.valid_to, 0),"   \
+    "e.id, coalesce(e.ref, ''), e.kind, coalesce(e.category, ''), e.title, e.title_en, e.body,"    \
+    " e.body_en, e.keywords, e.source_url, coalesce(e.valid_from, 0), coalesce(e.valid_to, 0),"    \
     " e.active, e.version, e.created_at, e.updated_at"
 
 #define KB_TEXT_MAX (64u << 10) /* a search expression, or one index row */
@@ -385,24 +385,25 @@ int sqo_kb_get(struct store *s, int64_t id, struct kb_entry *out, struct gz_err 
  * ?12 limit, ?13 offset.
  */
 #define KB_M_FTS "SELECT rowid AS id, rank AS score FROM kb_fts WHERE kb_fts MATCH ?1"
-#define KB_M_GRAMS                                                                                 \
-    "SELECT rowid AS id, rank AS score FROM kb_grams WHERE kb_grams MATCH ?2"
+#define KB_M_GRAMS "SELECT rowid AS id, rank AS score FROM kb_grams WHERE kb_grams MATCH ?2"
 #define KB_WITH(inner)                                                                             \
     "WITH m(id, score) AS (SELECT id, sum(score) FROM (" inner ") GROUP BY id"                     \
     " HAVING count(*) >= ?3) "
 #define KB_FIT                                                                                     \
     "CASE WHEN ?9 IS NULL OR e.category = ?9 THEN 0"                                               \
-    " WHEN length(e.category) < length(?9) THEN (length(?9) - length(e.category)) / 2"            \
+    " WHEN length(e.category) < length(?9) THEN (length(?9) - length(e.category)) / 2"             \
     " ELSE 10 END"
 #define KB_WHERE                                                                                   \
-    " WHERE (?4 IS NULL OR e.kind = ?4) AND (?5 < 0 OR e.active = ?5)"                            \
-    " AND (?6 = 0 OR (e.active AND coalesce(e.valid_from, 0) <= ?7"                               \
+    " WHERE (?4 IS NULL OR e.kind = ?4) AND (?5 < 0 OR e.active = ?5)"                             \
+    " AND (?6 = 0 OR (e.active AND coalesce(e.valid_from, 0) <= ?7"                                \
     " AND (e.valid_to IS NULL OR e.valid_to > ?7)))"                                               \
-    " AND (?8 IS NULL OR (?8 = 'zh' AND e.title <> '') OR (?8 = 'en' AND e.title_en <> ''))"     \
-    " AND (?9 IS NULL OR e.category = substr(?9, 1, length(e.category))"                          \
+    " AND (?8 IS NULL OR (?8 = 'zh' AND e.title <> '') OR (?8 = 'en' AND e.title_en <> ''))"       \
+    " AND (?9 IS NULL OR e.category = substr(?9, 1, length(e.category))"                           \
     " OR (?10 = 0 AND e.category > ?9 AND e.category < ?11))"                                      \
     " ORDER BY fit, score, e.id DESC LIMIT ?12 OFFSET ?13"
-#define KB_SELECT_M "SELECT " KB_COLS ", " KB_FIT " AS fit, m.score AS score FROM m JOIN kb_entries e ON e.id = m.id"
+#define KB_SELECT_M                                                                                \
+    "SELECT " KB_COLS ", " KB_FIT                                                                  \
+    " AS fit, m.score AS score FROM m JOIN kb_entries e ON e.id = m.id"
 
 static const char *const kb_search_sql[4] = {
     "SELECT " KB_COLS ", " KB_FIT " AS fit, 0 AS score FROM kb_entries e" KB_WHERE,
@@ -481,8 +482,7 @@ static void kb_bind(sqlite3_stmt *st, const struct kb_filter *f, const struct kb
     sqlite3_bind_int(st, 13, offset);
 }
 
-static int kb_run(struct sqconn *c, sqlite3_stmt *st, store_kb_fn fn, void *ctx,
-                  struct gz_err *err)
+static int kb_run(struct sqconn *c, sqlite3_stmt *st, store_kb_fn fn, void *ctx, struct gz_err *err)
 {
     int rc, stop = 0;
 
@@ -497,8 +497,8 @@ static int kb_run(struct sqconn *c, sqlite3_stmt *st, store_kb_fn fn, void *ctx,
     return sq_step_result(c, rc, err);
 }
 
-int sqo_kb_search(struct store *s, const struct kb_filter *f, int offset, int limit,
-                  store_kb_fn fn, void *ctx, struct gz_err *err)
+int sqo_kb_search(struct store *s, const struct kb_filter *f, int offset, int limit, store_kb_fn fn,
+                  void *ctx, struct gz_err *err)
 {
     struct sqstore *sq = (struct sqstore *)s;
     struct kb_query q;

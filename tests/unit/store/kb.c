@@ -9,8 +9,8 @@
 
 #include "store/sq_search.h"
 #include "store/store.h"
-#include "util/buf.h"
 #include "t.h"
+#include "util/buf.h"
 
 #define NOW 1774936800
 
@@ -135,20 +135,20 @@ static const char *search(const char *q, int lang)
 
 START_TEST(chinese_and_english)
 {
-    ck_assert_str_eq(search("罚", -1), "1");              /* 1 character */
-    ck_assert_str_eq(search("投放", -1), "0,4");          /* 2 */
-    ck_assert_str_eq(search("定时定点", -1), "0");        /* 4, body */
-    ck_assert_str_eq(search("垃圾分类", -1), "0,1");      /* title and keyword */
-    ck_assert_str_eq(search("罚款", -1), "1");            /* keyword only */
-    ck_assert_str_eq(search("垃圾 罚款", -1), "1");       /* ANDed */
-    ck_assert_str_eq(search("垃圾　噪声", -1), "");       /* ideographic space */
-    ck_assert_str_eq(search("NOISY", -1), "2");           /* trigram, any case */
-    ck_assert_str_eq(search("at", -1), "2");              /* 2 letters: grams */
+    ck_assert_str_eq(search("罚", -1), "1");         /* 1 character */
+    ck_assert_str_eq(search("投放", -1), "0,4");     /* 2 */
+    ck_assert_str_eq(search("定时定点", -1), "0");   /* 4, body */
+    ck_assert_str_eq(search("垃圾分类", -1), "0,1"); /* title and keyword */
+    ck_assert_str_eq(search("罚款", -1), "1");       /* keyword only */
+    ck_assert_str_eq(search("垃圾 罚款", -1), "1");  /* ANDed */
+    ck_assert_str_eq(search("垃圾　噪声", -1), "");  /* ideographic space */
+    ck_assert_str_eq(search("NOISY", -1), "2");      /* trigram, any case */
+    ck_assert_str_eq(search("at", -1), "2");         /* 2 letters: grams */
     ck_assert_str_eq(search("construction night", -1), "2");
-    ck_assert_str_eq(search("waste", KB_ZH), "");         /* one language */
+    ck_assert_str_eq(search("waste", KB_ZH), ""); /* one language */
     ck_assert_str_eq(search("定时", KB_EN), "");
-    ck_assert_str_eq(search("垃圾分类", KB_EN), "0");     /* keywords serve both */
-    ck_assert_str_eq(search("\"", -1), "");               /* quotes are text */
+    ck_assert_str_eq(search("垃圾分类", KB_EN), "0"); /* keywords serve both */
+    ck_assert_str_eq(search("\"", -1), "");           /* quotes are text */
 }
 END_TEST
 
@@ -214,8 +214,8 @@ START_TEST(answer_and_suggestions)
     ck_assert_int_eq(g.id[0], ids[2]);
     ck_assert(g.id[1] == ids[0] || g.id[1] == ids[1]);
     g.n = 0;
-    ck_assert_int_eq(store_kb_suggest(S, NULL, "Noise from construction", NOW, 3, collect, &g, &err),
-                     0);
+    ck_assert_int_eq(
+        store_kb_suggest(S, NULL, "Noise from construction", NOW, 3, collect, &g, &err), 0);
     ck_assert_int_eq(g.n, 1);
     ck_assert_int_eq(g.id[0], ids[2]);
     g.n = 0;
