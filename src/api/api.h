@@ -53,5 +53,6 @@ int api_hotspots_routes(struct router *r);
 int api_web_routes(struct router *r);
 int api_suggest_routes(struct router *r);
 int api_public_routes(struct router *r);
+int api_kb_routes(struct router *r);
 
 #endif

@@ -11,6 +11,7 @@
 #include "gz.h"
 
 #include "api/case_view.h"
+#include "api/kb.h"
 #include "core/calendar.h"
 #include "core/dedup.h"
 #include "core/workflow.h"
@@ -182,6 +183,8 @@ static void reply_intake(struct http_req *r, struct app *app, const struct princ
         json_object_set(view, "duplicate_candidates", o->duplicates);
     if (o->route)
         json_object_set(view, "route", o->route);
+    if (o->kb)
+        json_object_set(view, "kb_suggestions", o->kb);
     snprintf(loc, sizeof(loc), "/api/v1/cases/%s", c->number);
     http_add_header(r, "Location", loc);
     http_reply_json(r, 201, view);
@@ -233,6 +236,7 @@ static void post_case(struct http_req *r, void *arg)
         return;
     case_init(&c);
     api_intake_deps(app, &deps);
+    deps.kb_suggest = true;
     if (idem_key(r, &key, &err) || parse_intake(body, &c, &hold, &err) ||
         intake_rights(app, &p, &c, &err) ||
         intake_submit(&deps, &c, p.account_id, key, hold, &o, &err))
@@ -376,13 +380,15 @@ static void get_events(struct http_req *r, void *arg)
 
 static const char *const action_keys[] = {
     "action",    "unit",   "co_units",     "category", "reason",    "text",       "note", "pass",
-    "contacted", "solved", "satisfaction", "into",     "extension", "visibility", NULL};
+    "contacted", "solved", "satisfaction", "into",     "extension", "visibility", "kb_entry",
+    "lang",      NULL};
 
 struct act {
     struct wf_input in;
     struct sla_limits limits;
     char into[CASE_NUMBER_LEN + 1];
     char *reason, *text, *note;
+    json_t *kb_cite; /* answer: the knowledge-base entry cited */
     bool check_lead;
     int64_t lead_seen;
 };
@@ -392,6 +398,7 @@ static void act_release(struct act *a)
     free(a->reason);
     free(a->text);
     free(a->note);
+    json_decref(a->kb_cite);
 }
 
 static int parse_units(struct app *app, const json_t *body, struct act *a, struct gz_err *err)
@@ -506,19 +513,21 @@ static int parse_action(struct app *app, const json_t *body, const struct case_r
     return 0;
 }
 
-/* The knowledge base answers a consultation when the operator gives no text. */
-static void kb_default(struct app *app, const struct case_rec *c, struct act *a)
+/* The knowledge base answers a consultation: the entry cited, or the category's answer. */
+static int kb_default(struct app *app, const json_t *body, const struct case_rec *c,
+                      struct act *a, struct gz_err *err)
 {
-    struct category cat;
-    struct gz_err err;
-
-    if (a->in.action != ACT_ANSWER || a->text || !c->category[0] ||
-        store_category_get(app->store, c->category, &cat, &err))
-        return;
-    a->text = cat.kb_answer;
-    cat.kb_answer = NULL;
+    if (a->in.action != ACT_ANSWER) {
+        if (json_object_get(body, "kb_entry") || json_object_get(body, "lang"))
+            return gz_fail(err, GZ_EINVAL, json_object_get(body, "lang") ? "lang" : "kb_entry",
+                           "kb_entry and lang go with the answer action");
+        return 0;
+    }
+    if (api_kb_answer(app, body, c, &a->text, &a->kb_cite, err))
+        return err->code;
     a->in.text = a->text;
-    category_release(&cat);
+    a->in.kb_cite = a->kb_cite;
+    return 0;
 }
 
 static int act_fn(void *ctx, struct case_rec *c, struct case_rec *other, struct event *ev,
@@ -612,9 +621,9 @@ static void post_action(struct http_req *r, void *arg)
     case_init(&out);
     if (visible_case(r, app, &p, &c))
         goto out_body;
-    if (parse_action(app, body, &c, &a, &err) || check_rights(app, &p, &c, &a, &err))
+    if (parse_action(app, body, &c, &a, &err) || check_rights(app, &p, &c, &a, &err) ||
+        kb_default(app, body, &c, &a, &err))
         goto fail;
-    kb_default(app, &c, &a);
     a.check_lead = wf_scope(a.in.action) == WF_SCOPE_LEAD;
     a.lead_seen = c.lead_unit_id;
     a.in.cal = app->cal;

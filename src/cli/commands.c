@@ -337,9 +337,10 @@ int cmd_import(const struct cli_opts *o)
     if (o->argc == 2 && strcmp(o->argv[0], "cases") == 0)
         return cli_import_cases(o);
     if (o->argc != 2 || (strcmp(o->argv[0], "units") && strcmp(o->argv[0], "categories") &&
-                         strcmp(o->argv[0], "calendar") && strcmp(o->argv[0], "routes"))) {
+                         strcmp(o->argv[0], "calendar") && strcmp(o->argv[0], "routes") &&
+                         strcmp(o->argv[0], "kb"))) {
         fprintf(stderr, "usage: gongzhi import units FILE.geojson | categories FILE.csv|FILE.json"
-                        " | calendar FILE.csv | routes FILE.csv"
+                        " | calendar FILE.csv | routes FILE.csv | kb FILE.json|FILE.csv"
                         " | cases --format boston311 FILE.csv.gz\n");
         return EXIT_USAGE;
     }

@@ -32,7 +32,8 @@ static const struct command commands[] = {
      "build the demo city (Boston + a Chinese sample) and serve it"},
     {"import", cmd_import, "--db --format",
      "import units FILE.geojson | categories FILE.csv|FILE.json | calendar FILE.csv | routes "
-     "FILE.csv | cases --format boston311 FILE.csv.gz (replay a recorded year)"},
+     "FILE.csv | kb FILE.json|FILE.csv | cases --format boston311 FILE.csv.gz (replay a "
+     "recorded year)"},
     {"verify", cmd_verify, "--db", "walk the audit chain; print ok N events or the first bad one"},
     {"sweep", cmd_sweep, "--db", "give the reminders and supervision due now (GONGZHI_NOW)"},
     {"train", cmd_train, "--db",

@@ -319,6 +319,8 @@ static int do_answer(struct case_rec *c, const struct wf_input *in, json_t **bod
     c->status = CASE_CLOSED;
     c->resolved_at = c->closed_at = in->now;
     *body = json_pack("{s:s}", "text", in->text);
+    if (in->kb_cite)
+        json_object_set_new(*body, "kb_entry", json_deep_copy(in->kb_cite));
     return 0;
 }
 

@@ -69,6 +69,7 @@ struct wf_input {
     struct tlimit extension;        /* extend */
     int64_t now;
     const json_t *decided_by; /* a decision of the platform: what decided it, in the event */
+    const json_t *kb_cite;    /* answer: the knowledge-base entry it cites, in the event */
     int64_t actor_account_id;
     int64_t actor_unit_id;
 };

@@ -14,6 +14,7 @@
 
 #include "io/csvread.h"
 #include "io/import.h"
+#include "io/kbfile.h"
 #include "io/parse.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -446,9 +447,9 @@ int import_file(struct store *s, const char *what, const char *path, size_t *cou
 
     *count = 0;
     if (strcmp(what, "units") && strcmp(what, "categories") && strcmp(what, "calendar") &&
-        strcmp(what, "routes"))
+        strcmp(what, "routes") && strcmp(what, "kb"))
         return gz_fail(err, GZ_EINVAL, "what",
-                       "import units, categories, calendar or routes, not %s", what);
+                       "import units, categories, calendar, routes or kb, not %s", what);
     rc = import_read_file(path, &text, &len, err);
     if (rc)
         return rc;
@@ -458,6 +459,8 @@ int import_file(struct store *s, const char *what, const char *path, size_t *cou
         rc = store_calendar_import(s, text, len, count, err);
     else if (strcmp(what, "routes") == 0)
         rc = store_routes(s, text, len, count, err);
+    else if (strcmp(what, "kb") == 0)
+        rc = kbfile_store(s, path, text, len, count, err);
     else
         rc = store_categories(s, path, text, len, count, err);
     free(text);

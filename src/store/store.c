@@ -502,3 +502,98 @@ int store_hotspot_case_put(struct store *s, const char *hotspot, int64_t case_id
 {
     return s->ops->hotspot_case(s, hotspot, &case_id, true, err);
 }
+
+/* ---- the knowledge base ---- */
+
+int store_kb_search(struct store *s, const struct kb_filter *f, int offset, int limit,
+                    store_kb_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->kb_search(s, f, offset, limit, fn, ctx, err);
+}
+
+int store_kb_put(struct store *s, struct kb_entry *e, bool create, int expect_version,
+                 struct gz_err *err)
+{
+    return s->ops->kb_put(s, e, create, expect_version, err);
+}
+
+int store_kb_get(struct store *s, int64_t id, struct kb_entry *out, struct gz_err *err)
+{
+    return s->ops->kb_get(s, id, out, err);
+}
+
+int store_kb_delete(struct store *s, int64_t id, struct gz_err *err)
+{
+    return s->ops->kb_delete(s, id, err);
+}
+
+int store_kb_import(struct store *s, struct kb_entry *entries, size_t n, size_t *bad,
+                    struct gz_err *err)
+{
+    return s->ops->kb_import(s, entries, n, bad, err);
+}
+
+static int kb_keep_first(void *ctx, const struct kb_entry *e)
+{
+    return kb_entry_copy(ctx, e) ? -1 : 1;
+}
+
+int store_kb_answer_for(struct store *s, const char *category, int64_t now, struct kb_entry *out,
+                        struct gz_err *err)
+{
+    struct kb_filter f = {.category = category,
+                          .applying = true,
+                          .kind = KB_ANSWER,
+                          .lang = -1,
+                          .active = 1,
+                          .current = true,
+                          .now = now};
+    int rc;
+
+    kb_entry_init(out);
+    if (!category || !*category)
+        return gz_fail(err, GZ_ENOTFOUND, "category", "no knowledge-base answer");
+    rc = store_kb_search(s, &f, 0, 1, kb_keep_first, out, err);
+    if (rc)
+        return rc;
+    return out->id ? 0 : gz_fail(err, GZ_ENOTFOUND, "category", "no knowledge-base answer");
+}
+
+struct kb_suggest_ctx {
+    store_kb_fn fn;
+    void *ctx;
+    int64_t seen[16];
+    int n, max;
+};
+
+static int kb_suggest_one(void *arg, const struct kb_entry *e)
+{
+    struct kb_suggest_ctx *x = arg;
+
+    for (int i = 0; i < x->n; i++)
+        if (x->seen[i] == e->id)
+            return 0;
+    if (x->n >= x->max)
+        return 1;
+    x->seen[x->n++] = e->id;
+    return x->fn(x->ctx, e);
+}
+
+int store_kb_suggest(struct store *s, const char *category, const char *text, int64_t now,
+                     int max, store_kb_fn fn, void *ctx, struct gz_err *err)
+{
+    struct kb_suggest_ctx x = {.fn = fn, .ctx = ctx, .max = max < 16 ? max : 16};
+    struct kb_filter f = {
+        .category = category, .applying = true, .kind = -1, .lang = -1, .active = 1,
+        .current = true, .now = now};
+    int rc = 0;
+
+    if (category && *category)
+        rc = store_kb_search(s, &f, 0, x.max, kb_suggest_one, &x, err);
+    if (!rc && x.n < x.max && text && *text) {
+        f.category = NULL;
+        f.similar = text;
+        rc = store_kb_search(s, &f, 0, 2 * x.max, kb_suggest_one, &x, err);
+    }
+    return rc < 0 ? rc : 0;
+}

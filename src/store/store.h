@@ -22,6 +22,7 @@
 #include "core/auth.h"
 #include "core/calendar.h"
 #include "core/case.h"
+#include "core/kb.h"
 #include "core/kpi.h"
 #include "core/route.h"
 #include "core/taxonomy.h"
@@ -474,5 +475,52 @@ int store_hotspot_case_get(struct store *s, const char *hotspot, int64_t *case_i
                            struct gz_err *err) __attribute__((warn_unused_result));
 int store_hotspot_case_put(struct store *s, const char *hotspot, int64_t case_id,
                            struct gz_err *err) __attribute__((warn_unused_result));
+
+/* ---- the knowledge base (core/kb.h) ---- */
+struct kb_filter {
+    const char *q;        /* words ANDed, each a substring of a title, body or keyword */
+    const char *similar;  /* a text (a case's): entries sharing its words, best first */
+    const char *category; /* a code: entries of it and of its ancestors (they apply), then
+                             those below it unless `applying`; NULL = any */
+    bool applying;
+    int kind;     /* -1 any, else enum kb_kind */
+    int lang;     /* -1 any, else enum kb_lang: entries in that language, q matched in it */
+    int active;   /* -1 any, 0, 1 */
+    bool current; /* only entries active and valid at now */
+    int64_t now;
+};
+typedef int (*store_kb_fn)(void *ctx, const struct kb_entry *e);
+/*
+ * Entries the filter keeps, ranked: by how their category fits (the code
+ * itself, its ancestors nearest first, then below it), then by relevance to
+ * q or similar (bm25 over both indexes), then newest first; rows
+ * [offset, offset + limit). Bad search text is GZ_EINVAL naming "q".
+ */
+int store_kb_search(struct store *s, const struct kb_filter *f, int offset, int limit,
+                    store_kb_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/*
+ * Create (id, version 1 and times filled) or change e->id (version + 1);
+ * expect_version > 0 must be the stored version (GZ_ECONFLICT naming
+ * "version" otherwise). A ref already taken is GZ_ECONFLICT naming "ref".
+ */
+int store_kb_put(struct store *s, struct kb_entry *e, bool create, int expect_version,
+                 struct gz_err *err) __attribute__((warn_unused_result));
+int store_kb_get(struct store *s, int64_t id, struct kb_entry *out, struct gz_err *err)
+    __attribute__((warn_unused_result));
+int store_kb_delete(struct store *s, int64_t id, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* Store entries in one transaction; one whose ref exists replaces it (version + 1). */
+int store_kb_import(struct store *s, struct kb_entry *entries, size_t n, size_t *bad,
+                    struct gz_err *err) __attribute__((warn_unused_result));
+/* The answer for a category now: the current answer entry of the deepest applying
+   category, newest first; GZ_ENOTFOUND when there is none. */
+int store_kb_answer_for(struct store *s, const char *category, int64_t now, struct kb_entry *out,
+                        struct gz_err *err) __attribute__((warn_unused_result));
+/* Up to max current entries for an intake: those applying to its category (the deepest
+   first), then those most like its text (text NULL: none). */
+int store_kb_suggest(struct store *s, const char *category, const char *text, int64_t now,
+                     int max, store_kb_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -90,6 +90,11 @@ static const struct store_ops sqlite_ops = {
     .hot_cases = sqo_hot_cases,
     .top_categories = sqo_top_categories,
     .hotspot_case = sqo_hotspot_case,
+    .kb_search = sqo_kb_search,
+    .kb_put = sqo_kb_put,
+    .kb_get = sqo_kb_get,
+    .kb_delete = sqo_kb_delete,
+    .kb_import = sqo_kb_import,
 };
 
 struct store *store_sqlite_open(const char *path, const struct store_options *opt,

@@ -115,4 +115,14 @@ int sqo_top_categories(struct store *s, int level, int depth, int64_t from, int6
 int sqo_hotspot_case(struct store *s, const char *hotspot, int64_t *case_id, bool put,
                      struct gz_err *err);
 
+/* the knowledge base (store_sqlite_kb.c) */
+int sqo_kb_search(struct store *s, const struct kb_filter *f, int offset, int limit,
+                  store_kb_fn fn, void *ctx, struct gz_err *err);
+int sqo_kb_put(struct store *s, struct kb_entry *e, bool create, int expect_version,
+               struct gz_err *err);
+int sqo_kb_get(struct store *s, int64_t id, struct kb_entry *out, struct gz_err *err);
+int sqo_kb_delete(struct store *s, int64_t id, struct gz_err *err);
+int sqo_kb_import(struct store *s, struct kb_entry *entries, size_t n, size_t *bad,
+                  struct gz_err *err);
+
 #endif

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 
 #include "store/sq_case.h"
+#include "store/sq_search.h"
 #include "store/store_sqlite.h"
 #include "util/buf.h"
 #include "util/text.h"
@@ -125,72 +126,13 @@ static void qb_bind(const struct qb *q, sqlite3_stmt *st)
     }
 }
 
-/* ---- search expressions ---- */
-
-/* Length in bytes of the white space at s (ASCII, or U+3000 IDEOGRAPHIC SPACE), 0 if none. */
-static size_t space_len(const char *s)
-{
-    if (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-        return 1;
-    if ((unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0x80)
-        return 3;
-    return 0;
-}
-
-static size_t chars_in(const char *s, size_t n)
-{
-    size_t k = 0;
-
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return k;
-}
-
-/* Append word as an FTS5 string ("" doubles a quote), ANDed to what is there. */
-static int add_phrase(struct buf *b, const char *w, size_t n, bool lower)
-{
-    int rc = b->len ? buf_adds(b, " AND \"") : buf_adds(b, "\"");
-
-    for (size_t i = 0; !rc && i < n; i++) {
-        char ch = w[i];
-        if (lower && ch >= 'A' && ch <= 'Z')
-            ch = (char)(ch - 'A' + 'a');
-        rc = ch == '"' ? buf_adds(b, "\"\"") : buf_add(b, &ch, 1);
-    }
-    return rc ? rc : buf_adds(b, "\"");
-}
-
-/* Split q into the trigram expression (words of 3+ characters) and the gram one (1-2). */
-static int search_exprs(const char *q, struct buf *fts, struct buf *grams, struct gz_err *err)
-{
-    const char *p = q;
-    int rc = 0;
-
-    if (!text_utf8_valid(q, strlen(q)))
-        return gz_fail(err, GZ_EINVAL, "q", "q is not valid UTF-8");
-    while (!rc && *p) {
-        size_t sp = space_len(p), n = 0;
-        if (sp) {
-            p += sp;
-            continue;
-        }
-        while (p[n] && !space_len(p + n))
-            n++;
-        rc = chars_in(p, n) >= 3 ? add_phrase(fts, p, n, false) : add_phrase(grams, p, n, true);
-        p += n;
-    }
-    if (rc)
-        return gz_fail(err, rc, "q", "q is too long");
-    return 0;
-}
-
 /* The texts bound as arguments: search expressions, visible units as JSON, category end. */
 static int qb_texts(struct qb *q, const struct case_filter *f, struct gz_err *err)
 {
     int rc = 0;
 
     if (f->q)
-        rc = search_exprs(f->q, &q->fts, &q->grams, err);
+        rc = sq_search_exprs(f->q, &q->fts, &q->grams, err);
     if (rc)
         return rc;
     if (f->visible_units) {

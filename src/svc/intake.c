@@ -155,18 +155,56 @@ static void settle_category(const struct intake_deps *d, struct case_rec *c,
     category_release(&cat);
 }
 
-/* Would an operator rather answer it? A category with a knowledge-base answer is answered. */
-static bool answerable(struct store *s, const char *code)
+/*
+ * Would an operator rather answer it? A category with a knowledge-base
+ * answer is answered: its own kb_answer, or an answer entry in force for it
+ * or for a category above it.
+ */
+static bool answerable(struct store *s, const char *code, int64_t now)
 {
     struct category cat;
+    struct kb_entry e;
     struct gz_err err;
     bool kb;
 
+    kb_entry_init(&e);
     if (store_category_get(s, code, &cat, &err))
         return false;
     kb = cat.kb_answer && *cat.kb_answer;
     category_release(&cat);
+    if (!kb && store_kb_answer_for(s, code, now, &e, &err) == 0)
+        kb = true;
+    kb_entry_release(&e);
     return kb;
+}
+
+static int add_kb(void *ctx, const struct kb_entry *e)
+{
+    json_array_append_new(
+        ctx, json_pack("{s:I, s:s, s:o, s:s, s:s, s:i}", "id", (json_int_t)e->id, "kind",
+                       kb_kind_name(e->kind), "category", e->category[0] ? json_string(e->category)
+                                                                          : json_null(),
+                       "title", e->title, "title_en", e->title_en, "version", e->version));
+    return 0;
+}
+
+/* Entries the operator may answer with: by the case's category, then by its text. */
+static json_t *kb_suggestions(const struct intake_deps *d, const struct case_rec *c)
+{
+    json_t *out;
+    struct gz_err err = {0};
+
+    if (!d->kb_suggest)
+        return NULL;
+    out = json_array();
+    if (store_kb_suggest(d->store, c->category, c->text, c->created_at, INTAKE_KB_MAX, add_kb,
+                         out, &err))
+        log_warn("knowledge-base suggestions: %s", err.msg);
+    if (!json_array_size(out)) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
 }
 
 static const char *hold_reason(const struct intake_deps *d, const struct case_rec *c,
@@ -178,7 +216,7 @@ static const char *hold_reason(const struct intake_deps *d, const struct case_re
         return "category uncertain";
     if (pl->route.source != ROUTE_RULE)
         return "no rule of the responsibility matrix applies";
-    if (answerable(d->store, c->category))
+    if (answerable(d->store, c->category, c->created_at))
         return "the category has a knowledge-base answer";
     return NULL;
 }
@@ -320,6 +358,8 @@ int intake_submit(const struct intake_deps *d, struct case_rec *c, int64_t actor
         out->route = route_json(&pl);
     }
     rc = store_it(d, c, actor, idem_key, &pl, out, err);
+    if (!rc && !out->replayed)
+        out->kb = kb_suggestions(d, c);
     json_decref(pl.decided_by);
     if (rc || out->replayed)
         return rc;
@@ -334,5 +374,6 @@ void intake_out_release(struct intake_out *out)
     json_decref(out->suggested);
     json_decref(out->duplicates);
     json_decref(out->route);
+    json_decref(out->kb);
     memset(out, 0, sizeof(*out));
 }

@@ -35,6 +35,7 @@ struct intake_deps {
     struct dedup *dedup;    /* NULL: no duplicate search */
     struct rulebook *rules; /* NULL: no routing, no automatic dispatch */
     double auto_threshold;  /* > 1: never dispatch on the classifier's word */
+    bool kb_suggest;        /* look up knowledge-base entries for the operator (intake_out.kb) */
 };
 
 struct intake_out {
@@ -43,7 +44,11 @@ struct intake_out {
     json_t *suggested;  /* [{category, p}] top three, or NULL */
     json_t *duplicates; /* [{number, score, ...}], or NULL */
     json_t *route;      /* the routing suggestion {source, lead_unit_id, rule_id, ...}, or NULL */
+    json_t *kb;         /* [{id, kind, category, title, title_en, version}] up to
+                           INTAKE_KB_MAX entries to answer with (kb_suggest), or NULL */
 };
+
+#define INTAKE_KB_MAX 3
 
 /*
  * Run the pipeline on c (intake fields validated by the caller, created_at

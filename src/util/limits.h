@@ -27,5 +27,10 @@
 #define GZ_CATEGORY_DEPTH 4      /* 2 digits per level */
 #define GZ_MAX_QUERY_CHARS 200   /* a full-text search query */
 #define CAL_MAX_OVERRIDES 100000 /* calendar days overridden */
+#define GZ_MAX_KB_BODY 20000   /* a knowledge-base entry's body, bytes per language */
+#define GZ_MAX_KB_KEYWORDS 32  /* keywords of an entry */
+#define GZ_MAX_KB_KEYWORD 64   /* one keyword, bytes */
+#define GZ_MAX_URL 1024        /* a reference URL, bytes */
+#define GZ_MAX_KB_IMPORT 10000 /* entries in one import file */
 
 #endif

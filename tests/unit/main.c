@@ -29,6 +29,7 @@ int main(void)
         suite_core_w3cdate,  suite_core_attrdef,  suite_store_open311, suite_core_period,
         suite_core_kpi,      suite_core_hexbin,   suite_core_hotspot,  suite_store_kpi,
         suite_http_static,
+        suite_core_kb,       suite_store_kb,      suite_io_kbfile,
     };
     SRunner *sr = srunner_create(suites[0]());
     int run, failed;

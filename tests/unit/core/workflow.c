@@ -254,6 +254,28 @@ START_TEST(urgent_limits)
 }
 END_TEST
 
+/* An answer citing a knowledge-base entry carries the citation in its event. */
+START_TEST(answer_cites_entry)
+{
+    struct fixture f;
+    struct gz_err err = {0};
+    json_t *cite = json_pack("{s:i, s:i, s:s}", "id", 4, "version", 2, "title", "投放时间");
+    json_t *body;
+
+    setup(&f);
+    ck_assert_int_eq(act(&f, ACT_ANSWER, &(struct wf_input){.text = "每天7点", .kb_cite = cite},
+                         &err),
+                     0);
+    ck_assert_int_eq(f.c.status, CASE_CLOSED);
+    ck_assert_str_eq(f.c.reply, "每天7点");
+    body = json_loads(f.ev.body, 0, NULL);
+    ck_assert(json_equal(json_object_get(body, "kb_entry"), cite));
+    json_decref(body);
+    json_decref(cite);
+    teardown(&f);
+}
+END_TEST
+
 Suite *suite_core_workflow(void)
 {
     Suite *s = suite_create("core/workflow");
@@ -265,6 +287,7 @@ Suite *suite_core_workflow(void)
     tcase_add_test(tc, merge_answer_invalidate);
     tcase_add_test(tc, escalations_once_each);
     tcase_add_test(tc, urgent_limits);
+    tcase_add_test(tc, answer_cites_entry);
     suite_add_tcase(s, tc);
     return s;
 }
