@@ -15,6 +15,7 @@ struct route {
     size_t nseg;
     char *seg[ROUTER_MAX_SEGMENTS];
     http_handler_fn fn;
+    http_upload_fn upload;
 };
 
 struct router {
@@ -179,6 +180,7 @@ enum router_result router_match(const struct router *r, const char *method, cons
             continue;
         if (strcmp(rt->method, method) == 0) {
             m->fn = rt->fn;
+            m->upload = rt->upload;
             m->allow[0] = '\0';
             return ROUTER_FOUND;
         }
@@ -187,4 +189,13 @@ enum router_result router_match(const struct router *r, const char *method, cons
     }
     m->n = 0;
     return path_seen ? ROUTER_NO_METHOD : ROUTER_NO_PATH;
+}
+
+int router_add_upload(struct router *r, const char *method, const char *pattern,
+                      http_handler_fn fn, http_upload_fn begin)
+{
+    if (router_add(r, method, pattern, fn))
+        return -1;
+    r->routes[r->n - 1].upload = begin;
+    return 0;
 }
