@@ -18,6 +18,7 @@
 
 #include "core/account.h"
 #include "core/apiclient.h"
+#include "core/attach.h"
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/calendar.h"
@@ -474,5 +475,29 @@ int store_hotspot_case_get(struct store *s, const char *hotspot, int64_t *case_i
                            struct gz_err *err) __attribute__((warn_unused_result));
 int store_hotspot_case_put(struct store *s, const char *hotspot, int64_t case_id,
                            struct gz_err *err) __attribute__((warn_unused_result));
+
+/* ---- attachments (evidence photos; the bytes are svc/blobs') ---- */
+/*
+ * Inside the writer, on the case as it is now: check that a (its id already
+ * chosen) may be added and fill its event; nonzero refuses (nothing written).
+ */
+typedef int (*store_attach_fn)(void *ctx, const struct case_rec *c, struct attachment *a,
+                               struct event *ev, struct gz_err *err);
+/*
+ * Add attachment a to case `number`: fn decides, then the event and the row
+ * are written in one transaction (a->id, a->case_id, a->event_id filled).
+ */
+int store_attachment_add(struct store *s, const char *number, struct attachment *a,
+                         store_attach_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
+int store_attachment_get(struct store *s, int64_t id, struct attachment *out, struct gz_err *err)
+    __attribute__((warn_unused_result));
+typedef int (*store_attachment_fn)(void *ctx, const struct attachment *a);
+/* A case's attachments, oldest first. */
+int store_attachment_list(struct store *s, int64_t case_id, store_attachment_fn fn, void *ctx,
+                          struct gz_err *err) __attribute__((warn_unused_result));
+/* The units that claimed a case (case_units role 'claimant'). */
+int store_case_claimants(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
+                         struct gz_err *err) __attribute__((warn_unused_result));
 
 #endif

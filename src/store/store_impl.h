@@ -123,6 +123,14 @@ struct store_ops {
                           store_top_fn fn, void *ctx, struct gz_err *err);
     int (*hotspot_case)(struct store *s, const char *hotspot, int64_t *case_id, bool put,
                         struct gz_err *err);
+    /* attachments */
+    int (*attachment_add)(struct store *s, const char *number, struct attachment *a,
+                          store_attach_fn fn, void *ctx, struct gz_err *err);
+    int (*attachment_get)(struct store *s, int64_t id, struct attachment *out, struct gz_err *err);
+    int (*attachment_list)(struct store *s, int64_t case_id, store_attachment_fn fn, void *ctx,
+                           struct gz_err *err);
+    int (*case_claimants)(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
+                          struct gz_err *err);
 };
 
 struct store {

@@ -90,6 +90,10 @@ static const struct store_ops sqlite_ops = {
     .hot_cases = sqo_hot_cases,
     .top_categories = sqo_top_categories,
     .hotspot_case = sqo_hotspot_case,
+    .attachment_add = sqo_attachment_add,
+    .attachment_get = sqo_attachment_get,
+    .attachment_list = sqo_attachment_list,
+    .case_claimants = sqo_case_claimants,
 };
 
 struct store *store_sqlite_open(const char *path, const struct store_options *opt,
