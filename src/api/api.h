@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+struct blobs;
 struct calendar;
 struct classifier;
 struct dedup;
@@ -28,6 +29,7 @@ struct app {
     double auto_threshold;  /* the classifier's certainty for automatic dispatch */
     struct o311 *o311;      /* Open311 settings and request quotas (NULL: defaults, no quotas) */
     double started;         /* monotonic seconds */
+    struct blobs *blobs;    /* attachment files beside the database (NULL: none kept) */
 };
 
 /* Register every route of the API on r. */
@@ -49,5 +51,6 @@ int api_clients_routes(struct router *r);
 int api_kpi_routes(struct router *r);
 int api_effectiveness_routes(struct router *r);
 int api_hotspots_routes(struct router *r);
+int api_attachments_routes(struct router *r);
 
 #endif

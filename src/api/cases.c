@@ -10,6 +10,7 @@
  */
 #include "gz.h"
 
+#include "api/attachments.h"
 #include "api/case_view.h"
 #include "core/calendar.h"
 #include "core/dedup.h"
@@ -328,10 +329,13 @@ static void get_case(struct http_req *r, void *arg)
 
     if (api_principal(r, app, &p) || visible_case(r, app, &p, &c))
         return;
-    if (record_pii_read(app, &p, &c, &err))
+    if (record_pii_read(app, &p, &c, &err)) {
         api_fail(r, &err);
-    else
-        reply_case(r, app, &p, 200, &c);
+    } else {
+        json_t *view = view_case(&c, api_case_full_pii(app, &p, &c), allowed_for(app, &p, &c));
+        json_object_set_new(view, "attachments", api_case_attachments(app, &p, &c));
+        http_reply_json(r, 200, view);
+    }
     case_release(&c);
 }
 

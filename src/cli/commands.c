@@ -22,6 +22,7 @@
 #include "http/server.h"
 #include "io/import.h"
 #include "jobs/sweeper.h"
+#include "svc/blobs.h"
 #include "store/store.h"
 #include "svc/intake.h"
 #include "svc/places.h"
@@ -162,6 +163,12 @@ int cli_serve_store(struct store *s, const struct cli_opts *o)
 
     if (cli_app_open(s, &app))
         goto out_router;
+    app.blobs = blobs_open(o->db, &err);
+    if (!app.blobs) {
+        fprintf(stderr, "gongzhi: attachments: %s\n", err.msg);
+        goto out;
+    }
+    cfg.upload_dir = blobs_tmp_dir(app.blobs);
     block_signals(&set);
     app.login_fails = throttle_new(4096, GZ_LOGIN_FAILS_MAX, GZ_LOGIN_FAILS_WINDOW_S);
     if (!r || !app.login_fails || api_register(r)) {
@@ -187,6 +194,7 @@ out:
     sweeper_stop(sweep);
     router_free(r);
     throttle_free(app.login_fails);
+    blobs_free(app.blobs);
     cli_app_close(&app);
     return rc;
 out_router:

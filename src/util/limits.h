@@ -27,5 +27,7 @@
 #define GZ_CATEGORY_DEPTH 4      /* 2 digits per level */
 #define GZ_MAX_QUERY_CHARS 200   /* a full-text search query */
 #define CAL_MAX_OVERRIDES 100000 /* calendar days overridden */
+#define GZ_MAX_ATTACHMENT (10u << 20)       /* a photo, bytes (setting attachment_max_bytes) */
+#define GZ_MAX_ATTACHMENT_CEIL (100u << 20) /* the most that setting may allow */
 
 #endif
