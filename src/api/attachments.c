@@ -294,8 +294,11 @@ static int photo_check(struct http_req *r, struct photo *ph, struct gz_err *err)
     if (ph->type == IMG_NONE)
         return gz_fail(err, GZ_EMEDIA, "file",
                        "the file is %s by its content; send a JPEG, PNG or WebP photo", found);
-    if (img_inspect(ph->type, ph->map, ph->len, &ph->info, err))
-        return gz_fail(err, GZ_EMEDIA, "file", "%s", err->msg);
+    if (img_inspect(ph->type, ph->map, ph->len, &ph->info, err)) {
+        char why[sizeof(err->msg)];
+        snprintf(why, sizeof(why), "%s", err->msg);
+        return gz_fail(err, GZ_EMEDIA, "file", "%s", why);
+    }
     blobs_hash(ph->map, ph->len, ph->sha);
     return 0;
 }
