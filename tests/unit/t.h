@@ -40,6 +40,9 @@ Suite *suite_core_w3cdate(void);
 Suite *suite_core_attrdef(void);
 Suite *suite_store_open311(void);
 Suite *suite_io_image(void);
+Suite *suite_core_attach(void);
+Suite *suite_svc_blobs(void);
+Suite *suite_store_attach(void);
 
 /* A fresh temporary directory for this test (removed by the OS later); path[256]. */
 void t_tmpdir(char *path, size_t size);
