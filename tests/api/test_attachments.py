@@ -321,3 +321,19 @@ class AttachmentTest(CaseTest):
         self.assertEqual(self.fetch(b["id"]).raw, jpg)
         # nothing is left behind in the spool
         self.assertEqual(os.listdir(os.path.join(self.server.db + ".files", "tmp")), [])
+
+    def test_open311_media_url_is_our_public_photo(self):
+        n = self.resolved()
+        self.upload(n, imgkit.webp(), who="gw", stage="verify")  # internal: never a media_url
+        r = self.ok(self.server.request("GET", "/open311/v2/requests/%s.json" % n))
+        self.assertIsNone(r[0]["media_url"])
+        a = self.upload(n, imgkit.png(), who="h1", stage="reply")
+        self.upload(n, imgkit.jpeg(), who="op", stage="intake")
+        r = self.ok(self.server.request("GET", "/open311/v2/requests/%s.json" % n))
+        self.assertEqual(r[0]["media_url"], "/public/attachments/%d" % a["id"])
+        self.ok(self.patch("/api/v1/open311/settings",
+                           {"base_url": "https://city.example/open311/v2"}))
+        r = self.ok(self.server.request("GET", "/open311/v2/requests/%s.json" % n))
+        self.assertEqual(r[0]["media_url"], "https://city.example/public/attachments/%d" % a["id"])
+        pub = self.server.request("GET", r[0]["media_url"][len("https://city.example"):])
+        self.assertEqual((pub.status, pub.headers["Content-Type"]), (200, "image/png"))
