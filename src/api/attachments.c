@@ -57,15 +57,14 @@ static json_t *att_json(const struct attachment *a)
 
     snprintf(url, sizeof(url), "/api/v1/attachments/%lld", (long long)a->id);
     snprintf(pub, sizeof(pub), "/public/attachments/%lld", (long long)a->id);
-    return json_pack("{s:I, s:s, s:s, s:I, s:o, s:o, s:s, s:o, s:o, s:o, s:s, s:o}", "id",
-                     (json_int_t)a->id, "stage", att_stage_name(a->stage), "mime", a->mime, "bytes",
-                     (json_int_t)a->bytes, "width", a->width ? json_integer(a->width) : json_null(),
-                     "height", a->height ? json_integer(a->height) : json_null(), "sha256",
-                     a->sha256, "uploaded_by",
-                     a->uploaded_by ? json_integer(a->uploaded_by) : json_null(), "unit_id",
-                     a->unit_id ? json_integer(a->unit_id) : json_null(), "at", api_time(a->at),
-                     "url", url, "public_url",
-                     att_stage_public(a->stage) ? json_string(pub) : json_null());
+    return json_pack(
+        "{s:I, s:s, s:s, s:I, s:o, s:o, s:s, s:o, s:o, s:o, s:s, s:o}", "id", (json_int_t)a->id,
+        "stage", att_stage_name(a->stage), "mime", a->mime, "bytes", (json_int_t)a->bytes, "width",
+        a->width ? json_integer(a->width) : json_null(), "height",
+        a->height ? json_integer(a->height) : json_null(), "sha256", a->sha256, "uploaded_by",
+        a->uploaded_by ? json_integer(a->uploaded_by) : json_null(), "unit_id",
+        a->unit_id ? json_integer(a->unit_id) : json_null(), "at", api_time(a->at), "url", url,
+        "public_url", att_stage_public(a->stage) ? json_string(pub) : json_null());
 }
 
 struct list_ctx {
@@ -119,9 +118,9 @@ static void get_list(struct http_req *r, void *arg)
 
     if (api_principal(r, app, &p) || visible_case(r, app, &p, &c))
         return;
-    http_reply_json(r, 200,
-                    json_pack("{s:s, s:o}", "number", c.number, "items",
-                              api_case_attachments(app, &p, &c)));
+    http_reply_json(
+        r, 200,
+        json_pack("{s:s, s:o}", "number", c.number, "items", api_case_attachments(app, &p, &c)));
     case_release(&c);
 }
 
@@ -371,9 +370,8 @@ static void post_attachment(struct http_req *r, void *arg)
 
     if (api_principal(r, app, &p) || visible_case(r, app, &p, &c))
         return;
-    if (parse_stage(r, &a.stage, &err) ||
-        upload_rights(app, &p, &c, a.stage, &a.unit_id, &err) || photo_check(r, &ph, &err) ||
-        photo_store(r, app, &p, &ph, &a, &err))
+    if (parse_stage(r, &a.stage, &err) || upload_rights(app, &p, &c, a.stage, &a.unit_id, &err) ||
+        photo_check(r, &ph, &err) || photo_store(r, app, &p, &ph, &a, &err))
         reply_refused(r, &c, &err);
     else
         reply_created(r, &a);

@@ -148,8 +148,9 @@ static int config_check(const char *key, const char *value)
                 GZ_MAX_ATTACHMENT_CEIL);
         return -1;
     }
-    fprintf(stderr, "gongzhi: unknown setting %s (settings: auto_dispatch_threshold,"
-                    " attachment_max_bytes)\n",
+    fprintf(stderr,
+            "gongzhi: unknown setting %s (settings: auto_dispatch_threshold,"
+            " attachment_max_bytes)\n",
             key);
     return -1;
 }

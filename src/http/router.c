@@ -191,8 +191,8 @@ enum router_result router_match(const struct router *r, const char *method, cons
     return path_seen ? ROUTER_NO_METHOD : ROUTER_NO_PATH;
 }
 
-int router_add_upload(struct router *r, const char *method, const char *pattern,
-                      http_handler_fn fn, http_upload_fn begin)
+int router_add_upload(struct router *r, const char *method, const char *pattern, http_handler_fn fn,
+                      http_upload_fn begin)
 {
     if (router_add(r, method, pattern, fn))
         return -1;

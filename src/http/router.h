@@ -28,7 +28,7 @@ struct route_match {
     size_t n;
     const char *names[ROUTER_MAX_PARAMS];
     char values[ROUTER_MAX_PARAMS][128];
-    char allow[64]; /* "GET, POST" when the method did not match */
+    char allow[64];        /* "GET, POST" when the method did not match */
     http_upload_fn upload; /* set for upload routes */
 };
 
@@ -39,8 +39,8 @@ void router_free(struct router *r);
 /* Register; fails (-1) on a malformed pattern or when full. */
 int router_add(struct router *r, const char *method, const char *pattern, http_handler_fn fn);
 /* Register a route whose body streams to a file (uploads); begin sets its size limit. */
-int router_add_upload(struct router *r, const char *method, const char *pattern,
-                      http_handler_fn fn, http_upload_fn begin);
+int router_add_upload(struct router *r, const char *method, const char *pattern, http_handler_fn fn,
+                      http_upload_fn begin);
 /* Match a request path (without query); fills m. */
 enum router_result router_match(const struct router *r, const char *method, const char *path,
                                 struct route_match *m);

@@ -68,8 +68,7 @@ static void spool(struct upload *u, const char *data, size_t n)
     }
 }
 
-static void keep_field(struct upload *u, const char *key, const char *data, uint64_t off,
-                       size_t n)
+static void keep_field(struct upload *u, const char *key, const char *data, uint64_t off, size_t n)
 {
     size_t i;
 

@@ -381,7 +381,7 @@ struct o311_row {
     const char *media_url, *address_id;         /* NULL unless given through Open311 */
     /* media_url: without one from Open311, the path ("/public/attachments/ID") of the case's
        first photo of a public stage */
-    int64_t updated_at;                         /* the newest event */
+    int64_t updated_at; /* the newest event */
 };
 typedef int (*store_o311_fn)(void *ctx, const struct o311_row *r);
 /* Newest first. */
