@@ -171,10 +171,19 @@ static int intake_rights(struct app *app, const struct principal *p, struct case
     return 0;
 }
 
+/* The case as p sees it, with its photos. */
+static json_t *case_json(struct app *app, const struct principal *p, const struct case_rec *c)
+{
+    json_t *view = view_case(c, api_case_full_pii(app, p, c), allowed_for(app, p, c));
+
+    json_object_set_new(view, "attachments", api_case_attachments(app, p, c));
+    return view;
+}
+
 static void reply_intake(struct http_req *r, struct app *app, const struct principal *p,
                          const struct case_rec *c, const struct intake_out *o)
 {
-    json_t *view = view_case(c, api_case_full_pii(app, p, c), allowed_for(app, p, c));
+    json_t *view = case_json(app, p, c);
     char loc[64];
 
     if (o->suggested)
@@ -215,7 +224,7 @@ static void reply_case(struct http_req *r, struct app *app, const struct princip
         snprintf(loc, sizeof(loc), "/api/v1/cases/%s", c->number);
         http_add_header(r, "Location", loc);
     }
-    http_reply_json(r, status, view_case(c, api_case_full_pii(app, p, c), allowed_for(app, p, c)));
+    http_reply_json(r, status, case_json(app, p, c));
 }
 
 static void post_case(struct http_req *r, void *arg)
@@ -329,13 +338,10 @@ static void get_case(struct http_req *r, void *arg)
 
     if (api_principal(r, app, &p) || visible_case(r, app, &p, &c))
         return;
-    if (record_pii_read(app, &p, &c, &err)) {
+    if (record_pii_read(app, &p, &c, &err))
         api_fail(r, &err);
-    } else {
-        json_t *view = view_case(&c, api_case_full_pii(app, &p, &c), allowed_for(app, &p, &c));
-        json_object_set_new(view, "attachments", api_case_attachments(app, &p, &c));
-        http_reply_json(r, 200, view);
-    }
+    else
+        reply_case(r, app, &p, 200, &c);
     case_release(&c);
 }
 
