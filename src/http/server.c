@@ -310,6 +310,8 @@ static void dispatch(struct http_req *r)
     const char *field, *msg;
     int status;
 
+    if (r->upload)
+        upload_finish(r->upload);
     if (r->upload && (status = upload_error(r->upload, &field, &msg)) != 0) {
         http_reply_error(r, status, status == 413 ? "too_large" : "bad_request", field, "%s", msg);
     } else if (r->too_big) {

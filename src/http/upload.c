@@ -169,6 +169,15 @@ void upload_feed(struct upload *u, const char *data, size_t n)
         upload_fail(u, 400, "body", "the multipart/form-data body is malformed");
 }
 
+void upload_finish(struct upload *u)
+{
+    /* the post processor holds back what might be the start of a boundary: a body cut
+       short leaves the file short, and only its destruction says so */
+    if (u->pp && MHD_destroy_post_processor(u->pp) != MHD_YES)
+        upload_fail(u, 400, "body", "the multipart/form-data body ends before its last boundary");
+    u->pp = NULL;
+}
+
 int upload_error(const struct upload *u, const char **field, const char **msg)
 {
     *field = u->field;

@@ -20,6 +20,8 @@ struct upload *upload_new(struct MHD_Connection *c, const char *dir, size_t limi
 void upload_free(struct upload *u);
 /* Take a piece of the body (past an error, it is dropped). */
 void upload_feed(struct upload *u, const char *data, size_t n);
+/* The body has all arrived: a multipart body must have ended with its closing boundary. */
+void upload_finish(struct upload *u);
 /* 0 while all is well, else the HTTP status to answer, with the field and message. */
 int upload_error(const struct upload *u, const char **field, const char **msg);
 /* Set an error (the first one stays). */

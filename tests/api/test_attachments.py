@@ -142,6 +142,13 @@ class AttachmentTest(CaseTest):
                                          "Content-Type": "multipart/form-data; boundary="
                                          + BOUNDARY})
         self.refused(r, 400, "file")
+        # a form cut short before its closing boundary
+        cut = multipart(jpg)[:-len("\r\n--%s--\r\n" % BOUNDARY)]
+        r = self.server.request("POST", "%s/%s/attachments?stage=intake" % (CASES, n), raw=cut,
+                                headers={"Authorization": "Bearer " + self.tok["op"],
+                                         "Content-Type": "multipart/form-data; boundary="
+                                         + BOUNDARY})
+        self.refused(r, 400, "body")
         r = self.server.request("POST", "%s/%s/attachments?stage=intake" % (CASES, n), raw=jpg,
                                 headers={"Content-Type": "image/jpeg"})
         self.err(r, 401)
