@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+struct blobs;
 struct calendar;
 struct classifier;
 struct dedup;
@@ -29,6 +30,7 @@ struct app {
     struct o311 *o311;      /* Open311 settings and request quotas (NULL: defaults, no quotas) */
     double started;         /* monotonic seconds */
     const char *web_root;   /* the web console's files (NULL: none served) */
+    struct blobs *blobs;    /* attachment files beside the database (NULL: none kept) */
 };
 
 /* Register every route of the API on r. */
@@ -54,5 +56,6 @@ int api_web_routes(struct router *r);
 int api_suggest_routes(struct router *r);
 int api_public_routes(struct router *r);
 int api_kb_routes(struct router *r);
+int api_attachments_routes(struct router *r);
 
 #endif

@@ -24,6 +24,7 @@ int api_status(int code)
     case GZ_EFORBIDDEN: return 403;
     case GZ_ETOOBIG: return 413;
     case GZ_ELIMIT: return 429;
+    case GZ_EMEDIA: return 415;
     default: return 500;
     }
 }

@@ -10,6 +10,7 @@
  */
 #include "gz.h"
 
+#include "api/attachments.h"
 #include "api/case_view.h"
 #include "api/kb.h"
 #include "core/calendar.h"
@@ -171,10 +172,19 @@ static int intake_rights(struct app *app, const struct principal *p, struct case
     return 0;
 }
 
+/* The case as p sees it, with its photos. */
+static json_t *case_json(struct app *app, const struct principal *p, const struct case_rec *c)
+{
+    json_t *view = view_case(c, api_case_full_pii(app, p, c), allowed_for(app, p, c));
+
+    json_object_set_new(view, "attachments", api_case_attachments(app, p, c));
+    return view;
+}
+
 static void reply_intake(struct http_req *r, struct app *app, const struct principal *p,
                          const struct case_rec *c, const struct intake_out *o)
 {
-    json_t *view = view_case(c, api_case_full_pii(app, p, c), allowed_for(app, p, c));
+    json_t *view = case_json(app, p, c);
     char loc[64];
 
     if (o->suggested)
@@ -217,7 +227,7 @@ static void reply_case(struct http_req *r, struct app *app, const struct princip
         snprintf(loc, sizeof(loc), "/api/v1/cases/%s", c->number);
         http_add_header(r, "Location", loc);
     }
-    http_reply_json(r, status, view_case(c, api_case_full_pii(app, p, c), allowed_for(app, p, c)));
+    http_reply_json(r, status, case_json(app, p, c));
 }
 
 static void post_case(struct http_req *r, void *arg)

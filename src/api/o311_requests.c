@@ -142,6 +142,22 @@ static void add_extensions(const struct o311_req *q, const struct case_rec *c, j
     json_object_set_new(o, "notes", notes_json(q, c->id));
 }
 
+/* Our own photo's path made absolute with the scheme and host of base_url (when set). */
+static json_t *media_json(const struct o311_req *q, const char *media)
+{
+    const char *host, *end;
+    char url[600];
+
+    if (!media || media[0] != '/' || !q->set.base_url[0])
+        return opt_str(media);
+    host = strstr(q->set.base_url, "://");
+    end = host ? strchr(host + 3, '/') : NULL;
+    snprintf(url, sizeof(url), "%.*s%s",
+             (int)(end ? (size_t)(end - q->set.base_url) : strlen(q->set.base_url)),
+             q->set.base_url, media);
+    return json_string(url);
+}
+
 json_t *o311_request_json(const struct o311_req *q, const struct o311_row *row, bool extensions)
 {
     const struct case_rec *c = row->c;
@@ -155,7 +171,7 @@ json_t *o311_request_json(const struct o311_req *q, const struct o311_row *row, 
         time_json(c->created_at), "updated_datetime", time_json(row->updated_at),
         "expected_datetime", time_json(c->resolve_by), "address", opt_str(c->address), "address_id",
         opt_str(row->address_id), "zipcode", "lat", coord(c, true), "long", coord(c, false),
-        "media_url", opt_str(row->media_url));
+        "media_url", media_json(q, row->media_url));
 
     if (o && extensions)
         add_extensions(q, c, o);

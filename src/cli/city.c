@@ -126,7 +126,7 @@ int cmd_sweep(const struct cli_opts *o)
 }
 
 /* Settings a running city may change; the rest (zone, hours) are set by init. */
-static const char *const config_keys[] = {"auto_dispatch_threshold", NULL};
+static const char *const config_keys[] = {"auto_dispatch_threshold", "attachment_max_bytes", NULL};
 
 static int config_check(const char *key, const char *value)
 {
@@ -140,7 +140,18 @@ static int config_check(const char *key, const char *value)
         fprintf(stderr, "gongzhi: auto_dispatch_threshold must be a probability from 0 to 1\n");
         return -1;
     }
-    fprintf(stderr, "gongzhi: unknown setting %s (settings: auto_dispatch_threshold)\n", key);
+    if (strcmp(key, "attachment_max_bytes") == 0) {
+        unsigned long long n = strtoull(value, &end, 10);
+        if (end != value && !*end && n >= 1 && n <= GZ_MAX_ATTACHMENT_CEIL)
+            return 0;
+        fprintf(stderr, "gongzhi: attachment_max_bytes must be a byte count from 1 to %u\n",
+                GZ_MAX_ATTACHMENT_CEIL);
+        return -1;
+    }
+    fprintf(stderr,
+            "gongzhi: unknown setting %s (settings: auto_dispatch_threshold,"
+            " attachment_max_bytes)\n",
+            key);
     return -1;
 }
 

@@ -23,6 +23,7 @@
 #include "io/import.h"
 #include "jobs/sweeper.h"
 #include "store/store.h"
+#include "svc/blobs.h"
 #include "svc/intake.h"
 #include "svc/places.h"
 #include "svc/rulebook.h"
@@ -149,6 +150,20 @@ static void block_signals(sigset_t *set)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* Attachment files beside the database; uploads are spooled next to them. */
+static int serve_files(struct app *app, struct http_config *cfg, const char *db)
+{
+    struct gz_err err = {0};
+
+    app->blobs = blobs_open(db, &err);
+    if (!app->blobs) {
+        fprintf(stderr, "gongzhi: attachments: %s\n", err.msg);
+        return -1;
+    }
+    cfg->upload_dir = blobs_tmp_dir(app->blobs);
+    return 0;
+}
+
 int cli_serve_store(struct store *s, const struct cli_opts *o)
 {
     struct app app;
@@ -164,6 +179,8 @@ int cli_serve_store(struct store *s, const struct cli_opts *o)
     if (cli_app_open(s, &app))
         goto out_router;
     app.web_root = web = cli_web_root(o->web);
+    if (serve_files(&app, &cfg, o->db))
+        goto out;
     block_signals(&set);
     app.login_fails = throttle_new(4096, GZ_LOGIN_FAILS_MAX, GZ_LOGIN_FAILS_WINDOW_S);
     if (!r || !app.login_fails || api_register(r)) {
@@ -192,6 +209,7 @@ out:
     sweeper_stop(sweep);
     router_free(r);
     throttle_free(app.login_fails);
+    blobs_free(app.blobs);
     cli_app_close(&app);
     free(web);
     return rc;

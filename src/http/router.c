@@ -15,6 +15,7 @@ struct route {
     size_t nseg;
     char *seg[ROUTER_MAX_SEGMENTS];
     http_handler_fn fn;
+    http_upload_fn upload;
 };
 
 struct router {
@@ -180,6 +181,7 @@ enum router_result router_match(const struct router *r, const char *method, cons
             continue;
         if (strcmp(rt->method, method) == 0) {
             m->fn = rt->fn;
+            m->upload = rt->upload;
             m->allow[0] = '\0';
             return ROUTER_FOUND;
         }
@@ -197,4 +199,13 @@ enum router_result router_match(const struct router *r, const char *method, cons
 void router_fallback(struct router *r, http_handler_fn fn)
 {
     r->fallback = fn;
+}
+
+int router_add_upload(struct router *r, const char *method, const char *pattern, http_handler_fn fn,
+                      http_upload_fn begin)
+{
+    if (router_add(r, method, pattern, fn))
+        return -1;
+    r->routes[r->n - 1].upload = begin;
+    return 0;
 }

@@ -16,13 +16,20 @@ struct http_req;
 struct router;
 
 typedef void (*http_handler_fn)(struct http_req *req, void *app);
+/*
+ * An upload route's first look at a request, before its body arrives: the
+ * bytes the body may have (it streams to a temporary file, see server.h), or
+ * 0 after answering it (the answer goes out at once and the connection closes).
+ */
+typedef size_t (*http_upload_fn)(struct http_req *req, void *app);
 
 struct route_match {
     http_handler_fn fn;
     size_t n;
     const char *names[ROUTER_MAX_PARAMS];
     char values[ROUTER_MAX_PARAMS][128];
-    char allow[64]; /* "GET, POST" when the method did not match */
+    char allow[64];        /* "GET, POST" when the method did not match */
+    http_upload_fn upload; /* set for upload routes */
 };
 
 enum router_result { ROUTER_FOUND = 0, ROUTER_NO_PATH = 404, ROUTER_NO_METHOD = 405 };
@@ -31,6 +38,9 @@ struct router *router_new(void);
 void router_free(struct router *r);
 /* Register; fails (-1) on a malformed pattern or when full. */
 int router_add(struct router *r, const char *method, const char *pattern, http_handler_fn fn);
+/* Register a route whose body streams to a file (uploads); begin sets its size limit. */
+int router_add_upload(struct router *r, const char *method, const char *pattern, http_handler_fn fn,
+                      http_upload_fn begin);
 /* Match a request path (without query); fills m. */
 enum router_result router_match(const struct router *r, const char *method, const char *path,
                                 struct route_match *m);

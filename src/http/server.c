@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "http/server.h"
+#include "http/upload.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -32,6 +33,7 @@ struct http_server {
     void *app;
     size_t max_body;
     int port;
+    char *upload_dir;
 };
 
 struct alloc_node {
@@ -57,6 +59,9 @@ struct http_req {
     const char *ctype;
     char *out;
     size_t out_len;
+    struct upload *upload; /* upload routes: the body spooled to a file */
+    bool is_upload;
+    int out_fd; /* a response from a file, -1 for none */
 };
 
 const char *http_method(const struct http_req *r)
@@ -186,6 +191,35 @@ void http_add_header(struct http_req *r, const char *name, const char *value)
     r->nheaders++;
 }
 
+const char *http_upload(const struct http_req *r, int *fd, size_t *len)
+{
+    return r->upload ? upload_file(r->upload, fd, len) : NULL;
+}
+
+void http_upload_keep(struct http_req *r)
+{
+    if (r->upload)
+        upload_keep(r->upload);
+}
+
+const char *http_form_field(const struct http_req *r, const char *name)
+{
+    return r->upload ? upload_field(r->upload, name) : NULL;
+}
+
+void http_reply_fd(struct http_req *r, int status, const char *content_type, int fd, size_t len)
+{
+    if (r->replied) {
+        close(fd);
+        return;
+    }
+    r->replied = true;
+    r->status = status;
+    r->ctype = content_type;
+    r->out_fd = fd;
+    r->out_len = len;
+}
+
 static void req_free(struct http_req *r)
 {
     struct alloc_node *a;
@@ -200,6 +234,9 @@ static void req_free(struct http_req *r)
     }
     buf_release(&r->body);
     free(r->out);
+    upload_free(r->upload);
+    if (r->out_fd >= 0)
+        close(r->out_fd);
     free(r);
 }
 
@@ -210,10 +247,17 @@ static enum MHD_Result queue(struct http_req *r)
 
     if (!r->replied)
         http_reply_error(r, 500, "internal", "", "the handler gave no answer");
-    resp = MHD_create_response_from_buffer(r->out_len, r->out, MHD_RESPMEM_MUST_FREE);
-    if (!resp)
-        return MHD_NO;
-    r->out = NULL;
+    if (r->out_fd >= 0) {
+        resp = MHD_create_response_from_fd(r->out_len, r->out_fd);
+        if (!resp)
+            return MHD_NO;
+        r->out_fd = -1; /* libmicrohttpd closes it */
+    } else {
+        resp = MHD_create_response_from_buffer(r->out_len, r->out, MHD_RESPMEM_MUST_FREE);
+        if (!resp)
+            return MHD_NO;
+        r->out = NULL;
+    }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     for (size_t i = 0; i < r->nheaders; i++)
@@ -251,6 +295,7 @@ static struct http_req *req_new(const struct http_server *srv, struct MHD_Connec
     r->srv = srv;
     r->method = method;
     r->path = url;
+    r->out_fd = -1;
     buf_init(&r->body, srv->max_body);
     peer_of(c, r->peer, sizeof(r->peer));
     cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -262,8 +307,14 @@ static struct http_req *req_new(const struct http_server *srv, struct MHD_Connec
 static void dispatch(struct http_req *r)
 {
     enum router_result rr = router_match(r->srv->router, r->method, r->path, &r->match);
+    const char *field, *msg;
+    int status;
 
-    if (r->too_big) {
+    if (r->upload)
+        upload_finish(r->upload);
+    if (r->upload && (status = upload_error(r->upload, &field, &msg)) != 0) {
+        http_reply_error(r, status, status == 413 ? "too_large" : "bad_request", field, "%s", msg);
+    } else if (r->too_big) {
         http_reply_error(r, 413, "too_large", "body", "the request body is larger than %zu bytes",
                          r->srv->max_body);
     } else if (rr == ROUTER_NO_PATH) {
@@ -275,6 +326,40 @@ static void dispatch(struct http_req *r)
     } else {
         r->match.fn(r, r->srv->app);
     }
+}
+
+/*
+ * An upload route decides its limit (or answers: 401 ...) before any of the
+ * body is read; the body then streams to a file, never to memory. True when
+ * the request has been answered now.
+ */
+static bool upload_begin(struct http_req *r)
+{
+    const char *cl;
+    size_t limit;
+
+    if (router_match(r->srv->router, r->method, r->path, &r->match) != ROUTER_FOUND ||
+        !r->match.upload)
+        return false;
+    r->is_upload = true;
+    r->too_big = false; /* the JSON limit is not this body's */
+    limit = r->match.upload(r, r->srv->app);
+    if (r->replied)
+        return true;
+    r->upload = limit ? upload_new(r->conn, r->srv->upload_dir, limit) : NULL;
+    if (!r->upload) {
+        http_reply_error(r, 500, "internal", "file", "uploads cannot be stored here");
+        return true;
+    }
+    cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && strtoull(cl, NULL, 10) > limit) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "the file is larger than %zu bytes", limit);
+        upload_fail(r->upload, 413, "file", msg);
+        dispatch(r);
+        return true;
+    }
+    return false;
 }
 
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char *url,
@@ -290,6 +375,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
         if (!r)
             return MHD_NO;
         *con_cls = r;
+        if (upload_begin(r))
+            return queue(r);
         if (!r->too_big)
             return MHD_YES;
         /* refuse before reading the body (no 100 Continue); the connection then closes */
@@ -298,7 +385,9 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
     }
     if (*data_size) {
         /* past the limit the rest is read and dropped, and 413 goes out at the end */
-        if (!r->too_big && buf_add(&r->body, data, *data_size))
+        if (r->upload)
+            upload_feed(r->upload, data, *data_size);
+        else if (!r->too_big && buf_add(&r->body, data, *data_size))
             r->too_big = true;
         *data_size = 0;
         return MHD_YES;
@@ -376,6 +465,7 @@ struct http_server *http_server_start(const struct http_config *cfg, const struc
     s->router = router;
     s->app = app;
     s->max_body = cfg->max_body ? cfg->max_body : GZ_MAX_BODY;
+    s->upload_dir = cfg->upload_dir ? strdup(cfg->upload_dir) : NULL;
     s->d = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_access, s, MHD_OPTION_SOCK_ADDR, &ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
@@ -388,6 +478,7 @@ struct http_server *http_server_start(const struct http_config *cfg, const struc
     if (!s->d) {
         gz_fail(err, GZ_EIO, "port", "cannot listen on %s:%d", cfg->bind ? cfg->bind : "127.0.0.1",
                 cfg->port);
+        free(s->upload_dir);
         free(s);
         return NULL;
     }
@@ -406,5 +497,6 @@ void http_server_stop(struct http_server *s)
     if (!s)
         return;
     MHD_stop_daemon(s->d);
+    free(s->upload_dir);
     free(s);
 }

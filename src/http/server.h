@@ -24,6 +24,7 @@ struct http_config {
     size_t max_body;  /* bytes; 0 = GZ_MAX_BODY */
     int max_connections;
     int timeout_s;
+    const char *upload_dir; /* where upload bodies are spooled (NULL: uploads answer 500) */
 };
 
 struct http_server *http_server_start(const struct http_config *cfg, const struct router *r,
@@ -62,5 +63,21 @@ void http_reply_error(struct http_req *r, int status, const char *code, const ch
                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Add a header to the coming response (copied). */
 void http_add_header(struct http_req *r, const char *name, const char *value);
+
+/* ---- uploads (routes added with router_add_upload) ---- */
+/*
+ * The body streamed to a temporary file in the upload directory: a raw body,
+ * or the one file part of a multipart/form-data body (the part named "file"
+ * or carrying a filename). Its path, a descriptor open for reading and
+ * writing, and its size; NULL when a multipart body had no file part. The
+ * file is removed when the request ends, unless http_upload_keep was called
+ * (it was renamed away).
+ */
+const char *http_upload(const struct http_req *r, int *fd, size_t *len);
+void http_upload_keep(struct http_req *r);
+/* A small field (up to 255 bytes) of a multipart/form-data body; NULL when absent. */
+const char *http_form_field(const struct http_req *r, const char *name);
+/* Answer with len bytes of an open file (taken over, closed after sending). */
+void http_reply_fd(struct http_req *r, int status, const char *content_type, int fd, size_t len);
 
 #endif

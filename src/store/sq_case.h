@@ -24,4 +24,8 @@ void sq_case_from_row(sqlite3_stmt *st, struct case_rec *c);
 /* Seal ev onto the end of the audit chain and insert it (writer only). */
 int sq_event_append(struct sqconn *c, struct event *ev, struct gz_err *err);
 
+/* Load a case (co-units too) by number, or by id when number is NULL, on connection c. */
+int sq_case_load(struct sqconn *c, const char *number, int64_t id, struct case_rec *out,
+                 struct gz_err *err);
+
 #endif

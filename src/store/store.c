@@ -597,3 +597,26 @@ int store_kb_suggest(struct store *s, const char *category, const char *text, in
     }
     return rc < 0 ? rc : 0;
 }
+
+int store_attachment_add(struct store *s, const char *number, struct attachment *a,
+                         store_attach_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->attachment_add(s, number, a, fn, ctx, err);
+}
+
+int store_attachment_get(struct store *s, int64_t id, struct attachment *out, struct gz_err *err)
+{
+    return s->ops->attachment_get(s, id, out, err);
+}
+
+int store_attachment_list(struct store *s, int64_t case_id, store_attachment_fn fn, void *ctx,
+                          struct gz_err *err)
+{
+    return s->ops->attachment_list(s, case_id, fn, ctx, err);
+}
+
+int store_case_claimants(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
+                         struct gz_err *err)
+{
+    return s->ops->case_claimants(s, case_id, units, max, n, err);
+}

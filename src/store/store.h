@@ -18,6 +18,7 @@
 
 #include "core/account.h"
 #include "core/apiclient.h"
+#include "core/attach.h"
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/calendar.h"
@@ -379,7 +380,9 @@ struct o311_row {
     const char *service_name, *service_name_en; /* the category's (NULL without one) */
     const char *agency, *agency_en;             /* the lead unit's (NULL before dispatch) */
     const char *media_url, *address_id;         /* NULL unless given through Open311 */
-    int64_t updated_at;                         /* the newest event */
+    /* media_url: without one from Open311, the path ("/public/attachments/ID") of the case's
+       first photo of a public stage */
+    int64_t updated_at; /* the newest event */
 };
 typedef int (*store_o311_fn)(void *ctx, const struct o311_row *r);
 /* Newest first. */
@@ -522,5 +525,28 @@ int store_kb_answer_for(struct store *s, const char *category, int64_t now, stru
 int store_kb_suggest(struct store *s, const char *category, const char *text, int64_t now,
                      int max, store_kb_fn fn, void *ctx, struct gz_err *err)
     __attribute__((warn_unused_result));
+/* ---- attachments (evidence photos; the bytes are svc/blobs') ---- */
+/*
+ * Inside the writer, on the case as it is now: check that a (its id already
+ * chosen) may be added and fill its event; nonzero refuses (nothing written).
+ */
+typedef int (*store_attach_fn)(void *ctx, const struct case_rec *c, struct attachment *a,
+                               struct event *ev, struct gz_err *err);
+/*
+ * Add attachment a to case `number`: fn decides, then the event and the row
+ * are written in one transaction (a->id, a->case_id, a->event_id filled).
+ */
+int store_attachment_add(struct store *s, const char *number, struct attachment *a,
+                         store_attach_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
+int store_attachment_get(struct store *s, int64_t id, struct attachment *out, struct gz_err *err)
+    __attribute__((warn_unused_result));
+typedef int (*store_attachment_fn)(void *ctx, const struct attachment *a);
+/* A case's attachments, oldest first. */
+int store_attachment_list(struct store *s, int64_t case_id, store_attachment_fn fn, void *ctx,
+                          struct gz_err *err) __attribute__((warn_unused_result));
+/* The units that claimed a case (case_units role 'claimant'). */
+int store_case_claimants(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
+                         struct gz_err *err) __attribute__((warn_unused_result));
 
 #endif

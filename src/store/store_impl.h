@@ -132,6 +132,14 @@ struct store_ops {
     int (*kb_delete)(struct store *s, int64_t id, struct gz_err *err);
     int (*kb_import)(struct store *s, struct kb_entry *entries, size_t n, size_t *bad,
                      struct gz_err *err);
+    /* attachments */
+    int (*attachment_add)(struct store *s, const char *number, struct attachment *a,
+                          store_attach_fn fn, void *ctx, struct gz_err *err);
+    int (*attachment_get)(struct store *s, int64_t id, struct attachment *out, struct gz_err *err);
+    int (*attachment_list)(struct store *s, int64_t case_id, store_attachment_fn fn, void *ctx,
+                           struct gz_err *err);
+    int (*case_claimants)(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
+                          struct gz_err *err);
 };
 
 struct store {

@@ -95,6 +95,10 @@ static const struct store_ops sqlite_ops = {
     .kb_get = sqo_kb_get,
     .kb_delete = sqo_kb_delete,
     .kb_import = sqo_kb_import,
+    .attachment_add = sqo_attachment_add,
+    .attachment_get = sqo_attachment_get,
+    .attachment_list = sqo_attachment_list,
+    .case_claimants = sqo_case_claimants,
 };
 
 struct store *store_sqlite_open(const char *path, const struct store_options *opt,

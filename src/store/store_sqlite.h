@@ -114,6 +114,14 @@ int sqo_top_categories(struct store *s, int level, int depth, int64_t from, int6
                        store_top_fn fn, void *ctx, struct gz_err *err);
 int sqo_hotspot_case(struct store *s, const char *hotspot, int64_t *case_id, bool put,
                      struct gz_err *err);
+/* attachments (store_sqlite_attach.c) */
+int sqo_attachment_add(struct store *s, const char *number, struct attachment *a,
+                       store_attach_fn fn, void *ctx, struct gz_err *err);
+int sqo_attachment_get(struct store *s, int64_t id, struct attachment *out, struct gz_err *err);
+int sqo_attachment_list(struct store *s, int64_t case_id, store_attachment_fn fn, void *ctx,
+                        struct gz_err *err);
+int sqo_case_claimants(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
+                       struct gz_err *err);
 
 /* the knowledge base (store_sqlite_kb.c) */
 int sqo_kb_search(struct store *s, const struct kb_filter *f, int offset, int limit,

@@ -820,3 +820,9 @@ int sqo_recent_cases(struct store *s, int64_t since, store_recent_fn fn, void *c
     sq_read_end(sq, c, st);
     return rc;
 }
+
+int sq_case_load(struct sqconn *c, const char *number, int64_t id, struct case_rec *out,
+                 struct gz_err *err)
+{
+    return case_load(c, number, id, out, err);
+}

@@ -105,8 +105,13 @@ int sqo_o311_extra_get(struct store *s, int64_t case_id, struct o311_extra_rec *
 
 /* ---- request lists ---- */
 
+/* the report's own media_url, else our first photo of a public stage (a path: see store.h) */
+#define O311_MEDIA                                                                                 \
+    "coalesce(o.media_url, (SELECT '/public/attachments/' || a.id FROM attachments a"              \
+    " WHERE a.case_id = c.id AND a.stage IN ('intake', 'reply', 'complete')"                       \
+    " ORDER BY a.id LIMIT 1))"
 #define O311_COLS                                                                                  \
-    SQ_CASE_COLS ", cat.name, cat.name_en, u.name, u.name_en, o.media_url, o.address_id,"          \
+    SQ_CASE_COLS ", cat.name, cat.name_en, u.name, u.name_en, " O311_MEDIA ", o.address_id,"       \
                  " (SELECT e.at FROM events e WHERE e.case_id = c.id ORDER BY e.id DESC LIMIT 1)"
 #define O311_FROM                                                                                  \
     " FROM cases c LEFT JOIN categories cat ON cat.code = c.category_code"                         \

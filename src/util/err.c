@@ -32,6 +32,7 @@ const char *gz_errname(int code)
     case GZ_ESCHEMA: return "schema";
     case GZ_ENOMEM: return "no_memory";
     case GZ_EBADREQ: return "bad_request";
+    case GZ_EMEDIA: return "unsupported_media_type";
     default: return "internal";
     }
 }

@@ -19,6 +19,7 @@ enum gz_errcode {
     GZ_EIO = -9,        /* storage or system failure (500) */
     GZ_ENOMEM = -10,
     GZ_EBADREQ = -11, /* malformed request: bad JSON, bad query (400) */
+    GZ_EMEDIA = -12,  /* a file of a type not taken here (415) */
 };
 
 struct gz_err {

@@ -32,5 +32,7 @@
 #define GZ_MAX_KB_KEYWORD 64   /* one keyword, bytes */
 #define GZ_MAX_URL 1024        /* a reference URL, bytes */
 #define GZ_MAX_KB_IMPORT 10000 /* entries in one import file */
+#define GZ_MAX_ATTACHMENT (10u << 20)       /* a photo, bytes (setting attachment_max_bytes) */
+#define GZ_MAX_ATTACHMENT_CEIL (100u << 20) /* the most that setting may allow */
 
 #endif

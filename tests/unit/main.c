@@ -30,6 +30,7 @@ int main(void)
         suite_core_kpi,      suite_core_hexbin,   suite_core_hotspot,  suite_store_kpi,
         suite_http_static,
         suite_core_kb,       suite_store_kb,      suite_io_kbfile,
+        suite_io_image,      suite_core_attach,   suite_svc_blobs,     suite_store_attach,
     };
     SRunner *sr = srunner_create(suites[0]());
     int run, failed;

@@ -43,6 +43,10 @@ Suite *suite_http_static(void);
 Suite *suite_core_kb(void);
 Suite *suite_store_kb(void);
 Suite *suite_io_kbfile(void);
+Suite *suite_io_image(void);
+Suite *suite_core_attach(void);
+Suite *suite_svc_blobs(void);
+Suite *suite_store_attach(void);
 
 /* A fresh temporary directory for this test (removed by the OS later); path[256]. */
 void t_tmpdir(char *path, size_t size);
