@@ -48,4 +48,18 @@ int api_coord(struct http_req *r, const char *name, double limit, double *out);
 /* The intake pipeline's parts, from the app. */
 void api_intake_deps(struct app *app, struct intake_deps *d);
 
+/*
+ * API clients on the native API (access.c). api_caller is api_principal for
+ * the endpoints a client system may use too: a person's bearer token, or a
+ * client's key (Authorization: ApiKey <key>, or X-Api-Key) within its scope
+ * (403 when its access is none, or it only reads and this is a write).
+ */
+int api_caller(struct http_req *r, struct app *app, struct principal *p);
+/* The client key the request carries, or NULL. */
+const char *api_client_key(struct http_req *r);
+/* Note that a client was answered case `number` (nothing for people). */
+void api_access_note(const struct principal *p, const char *number);
+/* After answering: a client's access record (method, path, status, the cases noted). */
+void api_access_done(struct http_req *r, struct app *app, const struct principal *p);
+
 #endif

@@ -13,7 +13,8 @@
  *   limit=1..500 (50)   cursor=<next_cursor of the previous page>
  *
  * Every bad parameter is a 400 naming it. Callers see only what
- * api_case_visibility lets them; personal data as api_case_full_pii says.
+ * api_case_visibility lets them (an API client: its scope); personal data
+ * masked but for its source (a whole read is one case at a time, recorded).
  * The cursor is opaque: base64url of "k:<sort key>:<case id>".
  */
 #include "gz.h"
@@ -361,7 +362,11 @@ static int add_case(void *arg, const struct case_rec *c)
 {
     struct list_ctx *l = arg;
 
-    json_array_append_new(l->items, view_case_summary(c, api_case_full_pii(l->app, l->p, c)));
+    json_t *view = view_case_summary(c, api_case_full_pii(l->app, l->p, c));
+
+    api_view_scope(view, l->p);
+    api_access_note(l->p, c->number);
+    json_array_append_new(l->items, view);
     l->last_id = c->id;
     l->last_key = !l->deadline ? c->created_at : c->resolve_by ? c->resolve_by : INT64_MAX;
     return 0;
@@ -379,22 +384,26 @@ static void list_cases(struct http_req *r, void *arg)
     size_t n = 0;
     int limit;
 
-    if (api_principal(r, app, &p) || filter_from(r, app, &f, &cur, &limit) ||
-        api_case_visibility(r, app, &p, &units, &n))
+    if (api_caller(r, app, &p))
         return;
+    if (filter_from(r, app, &f, &cur, &limit) || api_case_visibility(r, app, &p, &units, &n))
+        goto done;
     f.visible_units = units;
     f.n_visible = n;
     f.viewer_account_id = p.account_id;
+    f.scope = p.client ? &p.client->scope : NULL;
     l = (struct list_ctx){app, &p, json_array(), f.sort_deadline, 0, 0};
     if (store_case_list(app->store, &f, &cur, limit, add_case, &l, &err)) {
         json_decref(l.items);
         api_fail(r, &err);
-        return;
+        goto done;
     }
     http_reply_json(r, 200,
                     api_list(l.items, json_array_size(l.items) == (size_t)limit
                                           ? cursor_json(l.last_key, l.last_id)
                                           : NULL));
+done:
+    api_access_done(r, app, &p);
 }
 
 int api_case_query_routes(struct router *r)

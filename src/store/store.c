@@ -502,3 +502,14 @@ int store_hotspot_case_put(struct store *s, const char *hotspot, int64_t case_id
 {
     return s->ops->hotspot_case(s, hotspot, &case_id, true, err);
 }
+
+int store_client_access_add(struct store *s, struct client_access *a, struct gz_err *err)
+{
+    return s->ops->client_access_add(s, a, err);
+}
+
+int store_client_access_list(struct store *s, int64_t client_id, int64_t before, int limit,
+                             store_access_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->client_access_list(s, client_id, before, limit, fn, ctx, err);
+}

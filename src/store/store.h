@@ -262,6 +262,9 @@ struct case_filter {
     const int64_t *visible_units;
     size_t n_visible;
     int64_t viewer_account_id; /* with visible_units: also the cases it reported or took in */
+    /* an API client's scope (NULL: none): its category prefixes (any one), and its areas: a
+       party to the case, or the place, in one of their subtrees */
+    const struct api_scope *scope;
 };
 
 /* Keyset position: the sort key and id of the last case of the previous page. */
@@ -474,5 +477,22 @@ int store_hotspot_case_get(struct store *s, const char *hotspot, int64_t *case_i
                            struct gz_err *err) __attribute__((warn_unused_result));
 int store_hotspot_case_put(struct store *s, const char *hotspot, int64_t case_id,
                            struct gz_err *err) __attribute__((warn_unused_result));
+
+/* ---- API client access records (DESIGN §8: every read through a client is attributable) ---- */
+struct client_access {
+    int64_t id, client_id, at;
+    char method[8];
+    char path[256];
+    int status;
+    int n_cases;
+    const char *cases; /* the case numbers answered, comma-separated ("" none) */
+};
+int store_client_access_add(struct store *s, struct client_access *a, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* A client's records (0: every client's), newest first, below id `before` (0: from the top). */
+typedef int (*store_access_fn)(void *ctx, const struct client_access *a);
+int store_client_access_list(struct store *s, int64_t client_id, int64_t before, int limit,
+                             store_access_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
 
 #endif

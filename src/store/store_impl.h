@@ -123,6 +123,9 @@ struct store_ops {
                           store_top_fn fn, void *ctx, struct gz_err *err);
     int (*hotspot_case)(struct store *s, const char *hotspot, int64_t *case_id, bool put,
                         struct gz_err *err);
+    int (*client_access_add)(struct store *s, struct client_access *a, struct gz_err *err);
+    int (*client_access_list)(struct store *s, int64_t client_id, int64_t before, int limit,
+                              store_access_fn fn, void *ctx, struct gz_err *err);
 };
 
 struct store {

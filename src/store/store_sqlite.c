@@ -90,6 +90,8 @@ static const struct store_ops sqlite_ops = {
     .hot_cases = sqo_hot_cases,
     .top_categories = sqo_top_categories,
     .hotspot_case = sqo_hotspot_case,
+    .client_access_add = sqo_client_access_add,
+    .client_access_list = sqo_client_access_list,
 };
 
 struct store *store_sqlite_open(const char *path, const struct store_options *opt,

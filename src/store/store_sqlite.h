@@ -115,4 +115,9 @@ int sqo_top_categories(struct store *s, int level, int depth, int64_t from, int6
 int sqo_hotspot_case(struct store *s, const char *hotspot, int64_t *case_id, bool put,
                      struct gz_err *err);
 
+/* API client access records (store_sqlite_clients.c) */
+int sqo_client_access_add(struct store *s, struct client_access *a, struct gz_err *err);
+int sqo_client_access_list(struct store *s, int64_t client_id, int64_t before, int limit,
+                           store_access_fn fn, void *ctx, struct gz_err *err);
+
 #endif
