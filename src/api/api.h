@@ -49,5 +49,7 @@ int api_clients_routes(struct router *r);
 int api_kpi_routes(struct router *r);
 int api_effectiveness_routes(struct router *r);
 int api_hotspots_routes(struct router *r);
+/* GET /api/v1/cases/export.csv|.json (case_query.c), ahead of /cases/{number} */
+int api_case_export_routes(struct router *r);
 
 #endif

@@ -45,6 +45,8 @@ json_t *api_time(int64_t t);
 int64_t api_unit_ref(struct app *app, const json_t *v, const char *field, struct gz_err *err);
 /* A required coordinate query parameter within ±limit; answers 400 naming it when bad. */
 int api_coord(struct http_req *r, const char *name, double limit, double *out);
+/* RFC 3339 with Z or an offset, or YYYY-MM-DD (local midnight in the process's zone). */
+bool api_parse_time(const char *s, int64_t *out);
 /* The intake pipeline's parts, from the app. */
 void api_intake_deps(struct app *app, struct intake_deps *d);
 

@@ -731,7 +731,7 @@ out:
 
 int api_cases_routes(struct router *r)
 {
-    return router_add(r, "POST", "/api/v1/cases", post_case) ||
+    return api_case_export_routes(r) || router_add(r, "POST", "/api/v1/cases", post_case) ||
            router_add(r, "GET", "/api/v1/cases/{number}", get_case) ||
            router_add(r, "GET", "/api/v1/cases/{number}/events", get_events) ||
            router_add(r, "POST", "/api/v1/cases/{number}/actions", post_action) ||
