@@ -227,7 +227,7 @@ int case_export(struct store *s, struct case_filter *f, enum export_format fmt,
         if (!rc)
             rc = store_case_list(s, f, &p.last, EXPORT_PAGE, add_row, &p, err);
         if (!rc && p.rc)
-            return gz_fail(err, p.rc, "", "the export is too large: narrow it with from and to");
+            return gz_fail(err, p.rc, "", "the export is too large: narrow its time range");
         if (!rc && out->flush)
             rc = out->flush(out->ctx, b);
     } while (!rc && p.rows - before == EXPORT_PAGE);
