@@ -72,11 +72,24 @@ static const char *text_of(const struct case_rec *c, size_t i)
 
 static int64_t int_of(const struct case_rec *c, size_t i)
 {
-    const int64_t v[] = {c->created_at,  c->dispatched_at, c->respond_by,   c->resolve_by,
-                         c->accepted_at, c->resolved_at,   c->closed_at,    c->lead_unit_id,
-                         c->area[1],     c->area[2],       c->area[3],      c->area[4],
-                         0,              0,                c->metoo,        c->rework_count,
-                         c->contacted,   c->solved};
+    const int64_t v[] = {c->created_at,
+                         c->dispatched_at,
+                         c->respond_by,
+                         c->resolve_by,
+                         c->accepted_at,
+                         c->resolved_at,
+                         c->closed_at,
+                         c->lead_unit_id,
+                         c->area[1],
+                         c->area[2],
+                         c->area[3],
+                         c->area[4],
+                         0,
+                         0,
+                         c->metoo,
+                         c->rework_count,
+                         c->contacted,
+                         c->solved};
 
     return i >= 5 && i - 5 < GZ_ARRAY_LEN(v) ? v[i - 5] : 0;
 }

@@ -10,14 +10,41 @@
 static const char *const access_names[SCOPE_ACCESS_COUNT] = {"none", "read", "write"};
 
 /* The case fields a client may be granted: the keys of the case view, and its timeline. */
-static const char *const known_fields[] = {
-    "*",           "status",       "channel",       "category",     "priority",
-    "text",        "address",      "lat",           "lon",          "lead_unit_id",
-    "created_at",  "dispatched_at", "respond_by",   "resolve_by",   "overdue",
-    "id",          "external_id",  "co_unit_ids",   "category_source", "accepted_at",
-    "resolved_at", "verified_at",  "closed_at",     "reply",        "rating",
-    "rework_count", "metoo",       "extension",     "parked_from",  "place",
-    "allowed_actions", "events",   "reporter_name", "reporter_phone", NULL};
+static const char *const known_fields[] = {"*",
+                                           "status",
+                                           "channel",
+                                           "category",
+                                           "priority",
+                                           "text",
+                                           "address",
+                                           "lat",
+                                           "lon",
+                                           "lead_unit_id",
+                                           "created_at",
+                                           "dispatched_at",
+                                           "respond_by",
+                                           "resolve_by",
+                                           "overdue",
+                                           "id",
+                                           "external_id",
+                                           "co_unit_ids",
+                                           "category_source",
+                                           "accepted_at",
+                                           "resolved_at",
+                                           "verified_at",
+                                           "closed_at",
+                                           "reply",
+                                           "rating",
+                                           "rework_count",
+                                           "metoo",
+                                           "extension",
+                                           "parked_from",
+                                           "place",
+                                           "allowed_actions",
+                                           "events",
+                                           "reporter_name",
+                                           "reporter_phone",
+                                           NULL};
 
 void scope_init(struct api_scope *s)
 {

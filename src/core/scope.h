@@ -18,8 +18,8 @@
 
 struct gz_err;
 
-#define SCOPE_MAX_ITEMS 32 /* categories, areas, fields: each */
-#define SCOPE_FIELD_MAX 32 /* a field name, bytes with the NUL */
+#define SCOPE_MAX_ITEMS 32  /* categories, areas, fields: each */
+#define SCOPE_FIELD_MAX 32  /* a field name, bytes with the NUL */
 #define SCOPE_TEXT_MAX 1100 /* a stored list, bytes with the NUL */
 
 enum scope_access { SCOPE_NONE, SCOPE_READ, SCOPE_WRITE, SCOPE_ACCESS_COUNT };

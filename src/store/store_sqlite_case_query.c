@@ -186,6 +186,16 @@ static int search_exprs(const char *q, struct buf *fts, struct buf *grams, struc
     return 0;
 }
 
+/* ids as a JSON array, for json_each. */
+static int ids_json(struct buf *b, const int64_t *ids, size_t n)
+{
+    int rc = buf_adds(b, "[");
+
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = buf_addf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
+    return rc ? rc : buf_adds(b, "]");
+}
+
 /* The texts bound as arguments: search expressions, visible units as JSON, category end. */
 static int qb_texts(struct qb *q, const struct case_filter *f, struct gz_err *err)
 {
@@ -204,13 +214,8 @@ static int qb_texts(struct qb *q, const struct case_filter *f, struct gz_err *er
     }
     if (!rc && f->category && *f->category)
         rc = buf_addf(&q->cat_end, "%s" CODE_PREFIX_END, f->category);
-    if (!rc && f->scope && f->scope->n_areas) {
-        rc = buf_adds(&q->scp, "[");
-        for (size_t i = 0; !rc && i < f->scope->n_areas; i++)
-            rc = buf_addf(&q->scp, "%s%lld", i ? "," : "", (long long)f->scope->areas[i]);
-        if (!rc)
-            rc = buf_adds(&q->scp, "]");
-    }
+    if (!rc && f->scope && f->scope->n_areas)
+        rc = ids_json(&q->scp, f->scope->areas, f->scope->n_areas);
     return rc ? gz_fail(err, rc, "", "case query too large") : 0;
 }
 
