@@ -22,8 +22,7 @@
 struct access {
     struct api_client client;
     struct buf cases;
-    int n;
-    bool truncated;
+    int n; /* cases answered; past the buffer's bound they are counted, not named */
 };
 
 const char *api_client_key(struct http_req *r)
@@ -82,7 +81,6 @@ static int client_principal(struct http_req *r, struct app *app, const char *key
     }
     buf_init(&a->cases, ACCESS_CASES_MAX);
     a->n = 0;
-    a->truncated = false;
     p->client = &a->client;
     return 0;
 }
@@ -99,12 +97,13 @@ int api_caller(struct http_req *r, struct app *app, struct principal *p)
 void api_access_note(const struct principal *p, const char *number)
 {
     struct access *a = (struct access *)p->client;
+    int rc;
 
     if (!a)
         return;
-    /* past the bound the count still grows: n_cases says how many it does not name */
-    if (buf_addf(&a->cases, "%s%s", a->cases.len ? "," : "", number))
-        a->truncated = true;
+    /* past the buffer's bound a case is counted but not named */
+    rc = buf_addf(&a->cases, "%s%s", a->cases.len ? "," : "", number);
+    (void)rc;
     a->n++;
 }
 
