@@ -177,6 +177,30 @@ class UnmaskedReadsAudited(PrivacyCity):
         self.assertEqual(len(kinds), before + 1)
         self.assertNotIn("pii_read", kinds)
 
+    def test_metoo_and_duplicate_answers(self):
+        r = self.req("POST", CASES, {"channel": "hotline", "text": "井盖缺失 人民路口",
+                                     "category": "0101", "lat": 39.9, "lon": 116.4,
+                                     "name": "曹操", "phone": "13200008888"}, token=self.tok["op"])
+        first = self.ok(r, 201)["number"]
+        # a second report nearby: the candidates name the first case, not its reporter
+        r = self.req("POST", CASES, {"channel": "hotline", "text": "井盖缺失 人民路口",
+                                     "category": "0101", "lat": 39.9001, "lon": 116.4001},
+                     token=self.tok["op"])
+        second = self.ok(r, 201)
+        self.assertEqual(second["duplicate_candidates"][0]["number"], first)
+        for where, raw in (("intake answer", json.dumps(second, ensure_ascii=False)),
+                           ("created event", json.dumps(self.timeline(second["number"]),
+                                                        ensure_ascii=False))):
+            self.assertNotIn("曹操", raw, where)
+            self.assertNotIn("13200008888", raw, where)
+        # me too, by an admin: the answer is masked; the new reporter is kept, not shown
+        r = self.ok(self.post("%s/%s/metoo" % (CASES, first), {"channel": "app", "name": "刘备",
+                                                                "phone": "13100009999"}))
+        self.assertEqual((r["reporter_name"], r["reporter_phone"]), ("曹*", "132****8888"))
+        raw = json.dumps([r, self.timeline(first)], ensure_ascii=False)
+        for s in ("刘备", "13100009999", "曹操", "13200008888"):
+            self.assertNotIn(s, raw)
+
     def test_the_record_is_for_admins_and_supervisors(self):
         n = self._case("周瑜", "13400004444")
         self.ok(self.get("%s/%s" % (CASES, n)))
