@@ -57,5 +57,7 @@ int api_suggest_routes(struct router *r);
 int api_public_routes(struct router *r);
 int api_kb_routes(struct router *r);
 int api_attachments_routes(struct router *r);
+/* GET /api/v1/cases/export.csv|.json (case_query.c), ahead of /cases/{number} */
+int api_case_export_routes(struct router *r);
 
 #endif

@@ -84,6 +84,11 @@ int api_principal(struct http_req *r, struct app *app, struct principal *p)
     struct gz_err err = {0};
     int rc;
 
+    if (api_client_key(r)) {
+        http_reply_error(r, 403, "forbidden", "Authorization",
+                         "an API client's key opens only the case endpoints");
+        return -1;
+    }
     if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !auth_token_hash(h + 7, hash)) {
         gz_fail(&err, GZ_EAUTH, "Authorization",
                 "send Authorization: Bearer <token> from /api/v1/auth/login");

@@ -45,7 +45,23 @@ json_t *api_time(int64_t t);
 int64_t api_unit_ref(struct app *app, const json_t *v, const char *field, struct gz_err *err);
 /* A required coordinate query parameter within ±limit; answers 400 naming it when bad. */
 int api_coord(struct http_req *r, const char *name, double limit, double *out);
+/* RFC 3339 with Z or an offset, or YYYY-MM-DD (local midnight in the process's zone). */
+bool api_parse_time(const char *s, int64_t *out);
 /* The intake pipeline's parts, from the app. */
 void api_intake_deps(struct app *app, struct intake_deps *d);
+
+/*
+ * API clients on the native API (access.c). api_caller is api_principal for
+ * the endpoints a client system may use too: a person's bearer token, or a
+ * client's key (Authorization: ApiKey <key>, or X-Api-Key) within its scope
+ * (403 when its access is none, or it only reads and this is a write).
+ */
+int api_caller(struct http_req *r, struct app *app, struct principal *p);
+/* The client key the request carries, or NULL. */
+const char *api_client_key(struct http_req *r);
+/* Note that a client was answered case `number` (nothing for people). */
+void api_access_note(const struct principal *p, const char *number);
+/* After answering: a client's access record (method, path, status, the cases noted). */
+void api_access_done(struct http_req *r, struct app *app, const struct principal *p);
 
 #endif

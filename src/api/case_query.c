@@ -13,7 +13,8 @@
  *   limit=1..500 (50)   cursor=<next_cursor of the previous page>
  *
  * Every bad parameter is a 400 naming it. Callers see only what
- * api_case_visibility lets them; personal data as api_case_full_pii says.
+ * api_case_visibility lets them (an API client: its scope); personal data
+ * masked but for its source (a whole read is one case at a time, recorded).
  * The cursor is opaque: base64url of "k:<sort key>:<case id>".
  */
 #include "gz.h"
@@ -23,7 +24,9 @@
 #include <sodium.h>
 
 #include "api/api_util.h"
+#include "api/case_export.h"
 #include "api/case_view.h"
+#include "util/buf.h"
 #include "util/text.h"
 #include "util/timeutil.h"
 
@@ -159,7 +162,7 @@ static bool parse_zone(const char *s, int *offset)
 }
 
 /* RFC 3339 with Z or an offset, or YYYY-MM-DD meaning midnight in the city's (process) zone. */
-static bool parse_time(const char *s, int64_t *out)
+bool api_parse_time(const char *s, int64_t *out)
 {
     struct tm tm = {0}, back;
     bool date_only = s && shaped(s, "dddd-dd-dd") && !s[10];
@@ -194,7 +197,7 @@ static int query_time(struct http_req *r, const char *name, int64_t *out)
 {
     const char *v = http_query(r, name);
 
-    if (v && !parse_time(v, out))
+    if (v && !api_parse_time(v, out))
         return bad(r, name, "must be an RFC 3339 time (2026-11-24T08:00:00+08:00) or a date");
     return 0;
 }
@@ -361,7 +364,11 @@ static int add_case(void *arg, const struct case_rec *c)
 {
     struct list_ctx *l = arg;
 
-    json_array_append_new(l->items, view_case_summary(c, api_case_full_pii(l->app, l->p, c)));
+    json_t *view = view_case_summary(c, api_case_full_pii(l->app, l->p, c));
+
+    api_view_scope(view, l->p);
+    api_access_note(l->p, c->number);
+    json_array_append_new(l->items, view);
     l->last_id = c->id;
     l->last_key = !l->deadline ? c->created_at : c->resolve_by ? c->resolve_by : INT64_MAX;
     return 0;
@@ -379,22 +386,98 @@ static void list_cases(struct http_req *r, void *arg)
     size_t n = 0;
     int limit;
 
-    if (api_principal(r, app, &p) || filter_from(r, app, &f, &cur, &limit) ||
-        api_case_visibility(r, app, &p, &units, &n))
+    if (api_caller(r, app, &p))
         return;
+    if (filter_from(r, app, &f, &cur, &limit) || api_case_visibility(r, app, &p, &units, &n))
+        goto done;
     f.visible_units = units;
     f.n_visible = n;
     f.viewer_account_id = p.account_id;
+    f.scope = p.client ? &p.client->scope : NULL;
     l = (struct list_ctx){app, &p, json_array(), f.sort_deadline, 0, 0};
     if (store_case_list(app->store, &f, &cur, limit, add_case, &l, &err)) {
         json_decref(l.items);
         api_fail(r, &err);
-        return;
+        goto done;
     }
     http_reply_json(r, 200,
                     api_list(l.items, json_array_size(l.items) == (size_t)limit
                                           ? cursor_json(l.last_key, l.last_id)
                                           : NULL));
+done:
+    api_access_done(r, app, &p);
+}
+
+/* ---- the export ---- */
+
+static void note_case(void *ctx, const char *number)
+{
+    api_access_note(ctx, number);
+}
+
+/* The filter and visibility of a list, for an export; nonzero after answering. */
+static int export_filter(struct http_req *r, struct app *app, const struct principal *p,
+                         struct case_filter *f)
+{
+    struct case_cursor cur = {0};
+    int64_t *units = NULL;
+    size_t n = 0;
+    int limit;
+    bool staff = p->client != NULL;
+
+    for (size_t i = 0; i < p->n; i++)
+        staff = staff || p->m[i].role != ROLE_RESIDENT;
+    if (!staff) {
+        api_forbidden(r, "export cases");
+        return -1;
+    }
+    if (filter_from(r, app, f, &cur, &limit) || api_case_visibility(r, app, p, &units, &n))
+        return -1;
+    f->visible_units = units;
+    f->n_visible = n;
+    f->viewer_account_id = p->account_id;
+    f->scope = p->client ? &p->client->scope : NULL;
+    return 0;
+}
+
+/*
+ * GET /api/v1/cases/export.csv|.json: what the caller may list, every page,
+ * oldest first, with the list's filters; never personal data (case_export.h).
+ */
+static void export_cases(struct http_req *r, void *arg)
+{
+    struct app *app = arg;
+    struct principal p;
+    struct case_filter f = {0};
+    struct gz_err err = {0};
+    struct buf b;
+    struct export_out out = {NULL, note_case, &p, NULL};
+    bool csv = strstr(http_path(r), ".csv") != NULL;
+    char *body;
+    size_t len;
+
+    if (api_caller(r, app, &p))
+        return;
+    buf_init(&b, GZ_MAX_RESPONSE);
+    if (!export_filter(r, app, &p, &f)) {
+        out.scope = f.scope;
+        if (case_export(app->store, &f, csv ? EXPORT_CSV : EXPORT_JSON, &out, &b, &err)) {
+            api_fail(r, &err);
+        } else {
+            body = buf_detach(&b, &len);
+            http_add_header(r, "Content-Disposition",
+                            csv ? "attachment; filename=cases.csv" : "attachment; filename=cases.json");
+            http_reply(r, 200, csv ? "text/csv; charset=utf-8" : "application/json", body, len);
+        }
+    }
+    buf_release(&b);
+    api_access_done(r, app, &p);
+}
+
+int api_case_export_routes(struct router *r)
+{
+    return router_add(r, "GET", "/api/v1/cases/export.csv", export_cases) ||
+           router_add(r, "GET", "/api/v1/cases/export.json", export_cases);
 }
 
 int api_case_query_routes(struct router *r)

@@ -16,15 +16,17 @@ static json_t *coords(const struct case_rec *c, bool lat)
 
 static void add_pii(json_t *o, const struct case_rec *c, bool full)
 {
-    char masked[GZ_MAX_PHONE + 8];
+    char phone[GZ_MAX_PHONE + 8], name[sizeof(c->reporter_name)];
 
     if (full) {
         json_object_set_new(o, "reporter_name", json_str_or_null(c->reporter_name));
         json_object_set_new(o, "reporter_phone", json_str_or_null(c->reporter_phone));
         return;
     }
-    account_mask_phone(c->reporter_phone, masked, sizeof(masked));
-    json_object_set_new(o, "reporter_phone", json_str_or_null(masked));
+    account_mask_name(c->reporter_name, name, sizeof(name));
+    account_mask_phone(c->reporter_phone, phone, sizeof(phone));
+    json_object_set_new(o, "reporter_name", json_str_or_null(name));
+    json_object_set_new(o, "reporter_phone", json_str_or_null(phone));
 }
 
 static bool overdue(const struct case_rec *c)
@@ -172,8 +174,8 @@ int api_case_visibility(struct http_req *r, struct app *app, const struct princi
 {
     *units = NULL;
     *n = 0;
-    if (sees_all(app, p))
-        return 0;
+    if (p->client || sees_all(app, p))
+        return 0; /* a client sees its scope (case_filter.scope), not its account's units */
     *units = http_alloc(r, (p->n ? p->n : 1) * sizeof(int64_t));
     if (!*units) {
         http_reply_error(r, 500, "internal", "", "out of memory");
@@ -192,6 +194,8 @@ bool api_case_visible(struct app *app, const struct principal *p, const struct c
     size_t n = 0;
     struct gz_err err;
 
+    if (p->client)
+        return api_case_in_scope(app, &p->client->scope, c);
     if ((c->reporter_account_id && c->reporter_account_id == p->account_id) ||
         (c->intake_account_id && c->intake_account_id == p->account_id))
         return true;
@@ -212,15 +216,172 @@ bool api_case_visible(struct app *app, const struct principal *p, const struct c
     return false;
 }
 
-bool api_case_full_pii(struct app *app, const struct principal *p, const struct case_rec *c)
+enum pii_access api_case_pii(struct app *app, const struct principal *p, const struct case_rec *c)
 {
     (void)app;
     if (c->intake_account_id && c->intake_account_id == p->account_id)
-        return true;
+        return PII_OWN;
     if (c->reporter_account_id && c->reporter_account_id == p->account_id)
-        return true;
+        return PII_OWN;
+    if (p->client)
+        return scope_field_allowed(&p->client->scope, "reporter_name") ||
+                       scope_field_allowed(&p->client->scope, "reporter_phone")
+                   ? PII_RECORDED
+                   : PII_MASKED;
     for (size_t i = 0; i < p->n; i++)
         if (p->m[i].role == ROLE_ADMIN)
+            return PII_RECORDED;
+    return PII_MASKED;
+}
+
+bool api_case_full_pii(struct app *app, const struct principal *p, const struct case_rec *c)
+{
+    return api_case_pii(app, p, c) == PII_OWN;
+}
+
+bool api_sees_pii_reads(const struct principal *p)
+{
+    if (p->client)
+        return false;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->m[i].role == ROLE_ADMIN || p->m[i].role == ROLE_SUPERVISOR)
             return true;
     return false;
+}
+
+/* ---- the record of unmasked reads ---- */
+
+struct pii_read {
+    const struct principal *p;
+    json_t *body;
+};
+
+static int pii_fn(void *ctx, struct case_rec *c, struct case_rec *other, struct event *ev,
+                  struct event *other_ev, struct gz_err *err)
+{
+    struct pii_read *x = ctx;
+
+    (void)c, (void)other, (void)other_ev, (void)err;
+    snprintf(ev->kind, sizeof(ev->kind), "pii_read");
+    ev->actor_account_id = x->p->account_id;
+    ev->at = time_now();
+    ev->internal = true;
+    ev->body = json_dumps(x->body, JSON_COMPACT | JSON_SORT_KEYS);
+    return ev->body ? 0 : gz_fail(err, GZ_ENOMEM, "", "out of memory");
+}
+
+#define PII_REASON_MAX 200 /* bytes */
+
+/* ?reason=, else X-Access-Reason, else the purpose; NULL after answering 400. */
+static const char *read_reason(struct http_req *r, const char *purpose)
+{
+    const char *why = http_query(r, "reason");
+
+    if (!why || !*why)
+        why = http_header(r, "X-Access-Reason");
+    if (!why || !*why)
+        return purpose;
+    if (strlen(why) > PII_REASON_MAX || !text_utf8_valid(why, strlen(why)) ||
+        strpbrk(why, "\r\n\t")) {
+        http_reply_error(r, 400, "bad_request", "reason", "reason must be one line of at most %d bytes",
+                         PII_REASON_MAX);
+        return NULL;
+    }
+    return why;
+}
+
+int api_pii_read(struct http_req *r, struct app *app, const struct principal *p,
+                 const struct case_rec *c, const char *purpose, json_t *fields)
+{
+    const char *why = NULL;
+    char endpoint[300];
+    struct pii_read x = {p, NULL};
+    struct case_rec out;
+    struct gz_err err = {0};
+    int rc = 0;
+
+    if (!json_array_size(fields)) {
+        json_decref(fields);
+        return 0;
+    }
+    why = read_reason(r, purpose);
+    if (!why) {
+        json_decref(fields);
+        return -1;
+    }
+    snprintf(endpoint, sizeof(endpoint), "%s %s", http_method(r), http_path(r));
+    x.body = json_pack("{s:o, s:s, s:s}", "fields", fields, "reason", why, "endpoint", endpoint);
+    if (p->client)
+        json_object_set_new(x.body, "client_id", json_integer(p->client->id));
+    case_init(&out);
+    if (store_case_update(app->store, c->number, NULL, pii_fn, &x, &out, &err)) {
+        api_fail(r, &err);
+        rc = -1;
+    }
+    case_release(&out);
+    json_decref(x.body);
+    return rc;
+}
+
+int api_case_read_pii(struct http_req *r, struct app *app, const struct principal *p,
+                      const struct case_rec *c, const char *purpose, bool *full)
+{
+    enum pii_access how = api_case_pii(app, p, c);
+    json_t *fields;
+
+    *full = how != PII_MASKED;
+    if (how != PII_RECORDED)
+        return 0;
+    fields = json_array();
+    if (c->reporter_name[0] && (!p->client || scope_field_allowed(&p->client->scope, "reporter_name")))
+        json_array_append_new(fields, json_string("reporter_name"));
+    if (c->reporter_phone[0] &&
+        (!p->client || scope_field_allowed(&p->client->scope, "reporter_phone")))
+        json_array_append_new(fields, json_string("reporter_phone"));
+    return api_pii_read(r, app, p, c, purpose, fields);
+}
+
+/* ---- API client scopes ---- */
+
+/* Append unit and its ancestors to ids (up to cap). */
+static size_t add_chain(struct app *app, int64_t unit, int64_t *ids, size_t n, size_t cap)
+{
+    size_t k = 0;
+    struct gz_err err;
+
+    if (!unit || n >= cap || store_unit_chain(app->store, unit, ids + n, cap - n, &k, &err))
+        return n;
+    return n + k;
+}
+
+bool api_case_in_scope(struct app *app, const struct api_scope *sc, const struct case_rec *c)
+{
+    int64_t ids[512], parties[32];
+    size_t n = 0, np = 0;
+    struct gz_err err;
+
+    if (!scope_may_read(sc) || !scope_category_in(sc, c->category))
+        return false;
+    if (!sc->n_areas)
+        return true;
+    for (int level = 1; level < 5; level++)
+        n = add_chain(app, c->area[level], ids, n, GZ_ARRAY_LEN(ids));
+    if (!store_case_units(app->store, c->id, parties, GZ_ARRAY_LEN(parties), &np, &err))
+        for (size_t i = 0; i < np; i++)
+            n = add_chain(app, parties[i], ids, n, GZ_ARRAY_LEN(ids));
+    return scope_area_in(sc, ids, n);
+}
+
+void api_view_scope(json_t *view, const struct principal *p)
+{
+    const char *key;
+    json_t *v, *tmp;
+
+    if (!p->client)
+        return;
+    json_object_foreach_safe(view, tmp, key, v)
+    {
+        if (!scope_field_allowed(&p->client->scope, key))
+            json_object_del(view, key);
+    }
 }

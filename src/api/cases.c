@@ -141,6 +141,25 @@ static int parse_intake(const json_t *body, struct case_rec *c, bool *hold, stru
     return case_validate_intake(c, err);
 }
 
+/*
+ * A client system (with write access) takes reports in under its account on
+ * the channels of residents and devices; when its scope names categories, it
+ * must say which of them (a department's system knows its own categories).
+ */
+static int client_intake(const struct principal *p, struct case_rec *c, struct gz_err *err)
+{
+    const struct api_scope *sc = &p->client->scope;
+
+    if (c->channel == CHANNEL_HOTLINE || c->channel == CHANNEL_GRID ||
+        c->channel == CHANNEL_PROACTIVE)
+        return gz_fail(err, GZ_EFORBIDDEN, "channel", "a client system may not take %s reports",
+                       case_channel_name(c->channel));
+    if (!scope_category_in(sc, c->category))
+        return gz_fail(err, GZ_EFORBIDDEN, "category",
+                       "the category is outside this client's scope");
+    return 0;
+}
+
 /* Who may take a report from which channel; the category is an operator's call. */
 static int intake_rights(struct app *app, const struct principal *p, struct case_rec *c,
                          struct gz_err *err)
@@ -154,11 +173,13 @@ static int intake_rights(struct app *app, const struct principal *p, struct case
     };
     struct category cat;
 
-    if (need[c->channel] && !role_unit(p, need[c->channel]))
+    if (p->client && client_intake(p, c, err))
+        return err->code;
+    if (!p->client && need[c->channel] && !role_unit(p, need[c->channel]))
         return gz_fail(err, GZ_EFORBIDDEN, "channel", "your roles may not take %s reports",
                        case_channel_name(c->channel));
     if (c->category[0]) {
-        if (!role_unit(p, (1u << ROLE_OPERATOR) | (1u << ROLE_DISPATCHER)))
+        if (!p->client && !role_unit(p, (1u << ROLE_OPERATOR) | (1u << ROLE_DISPATCHER)))
             return gz_fail(err, GZ_EFORBIDDEN, "category",
                            "only operators and dispatchers set the category");
         if (store_category_get(app->store, c->category, &cat, err))
@@ -172,19 +193,22 @@ static int intake_rights(struct app *app, const struct principal *p, struct case
     return 0;
 }
 
-/* The case as p sees it, with its photos. */
-static json_t *case_json(struct app *app, const struct principal *p, const struct case_rec *c)
+/* The case as p may read it, with its photos: personal data whole only when `full`, an API
+   client's fields. */
+static json_t *case_json(struct app *app, const struct principal *p, const struct case_rec *c,
+                         bool full)
 {
-    json_t *view = view_case(c, api_case_full_pii(app, p, c), allowed_for(app, p, c));
+    json_t *view = view_case(c, full, allowed_for(app, p, c));
 
     json_object_set_new(view, "attachments", api_case_attachments(app, p, c));
+    api_view_scope(view, p);
     return view;
 }
 
 static void reply_intake(struct http_req *r, struct app *app, const struct principal *p,
                          const struct case_rec *c, const struct intake_out *o)
 {
-    json_t *view = case_json(app, p, c);
+    json_t *view = case_json(app, p, c, api_case_full_pii(app, p, c));
     char loc[64];
 
     if (o->suggested)
@@ -227,7 +251,7 @@ static void reply_case(struct http_req *r, struct app *app, const struct princip
         snprintf(loc, sizeof(loc), "/api/v1/cases/%s", c->number);
         http_add_header(r, "Location", loc);
     }
-    http_reply_json(r, status, case_json(app, p, c));
+    http_reply_json(r, status, case_json(app, p, c, api_case_full_pii(app, p, c)));
 }
 
 static void post_case(struct http_req *r, void *arg)
@@ -242,8 +266,10 @@ static void post_case(struct http_req *r, void *arg)
     bool hold = false;
     json_t *body;
 
-    if (api_principal(r, app, &p) || !(body = api_body(r)))
+    if (api_caller(r, app, &p))
         return;
+    if (!(body = api_body(r)))
+        goto done;
     case_init(&c);
     api_intake_deps(app, &deps);
     deps.kb_suggest = true;
@@ -264,9 +290,13 @@ static void post_case(struct http_req *r, void *arg)
 fail:
     api_fail(r, &err);
 out:
+    if (c.number[0] && http_status(r) < 300)
+        api_access_note(&p, c.number);
     intake_out_release(&o);
     case_release(&c);
     json_decref(body);
+done:
+    api_access_done(r, app, &p);
 }
 
 /* ---- reading ---- */
@@ -290,77 +320,63 @@ static int visible_case(struct http_req *r, struct app *app, const struct princi
     return 0;
 }
 
-struct pii_read {
-    int64_t account_id;
-};
-
-static int pii_fn(void *ctx, struct case_rec *c, struct case_rec *other, struct event *ev,
-                  struct event *other_ev, struct gz_err *err)
-{
-    struct pii_read *x = ctx;
-    json_t *fields = json_array();
-
-    (void)other, (void)other_ev, (void)err;
-    if (c->reporter_name[0])
-        json_array_append_new(fields, json_string("reporter_name"));
-    if (c->reporter_phone[0])
-        json_array_append_new(fields, json_string("reporter_phone"));
-    snprintf(ev->kind, sizeof(ev->kind), "pii_read");
-    ev->actor_account_id = x->account_id;
-    ev->at = time_now();
-    ev->internal = true;
-    ev->body = dump_body(json_pack("{s:o}", "fields", fields));
-    return 0;
-}
-
-/*
- * DESIGN §8: every read of a reporter's personal data, by anyone but the
- * operator who took the call or the reporter, is itself on the record.
- */
-static int record_pii_read(struct app *app, const struct principal *p, struct case_rec *c,
-                           struct gz_err *err)
-{
-    struct pii_read x = {p->account_id};
-    struct case_rec out;
-
-    if ((!c->reporter_name[0] && !c->reporter_phone[0]) || c->intake_account_id == p->account_id ||
-        c->reporter_account_id == p->account_id || !api_case_full_pii(app, p, c))
-        return 0;
-    case_init(&out);
-    if (store_case_update(app->store, c->number, NULL, pii_fn, &x, &out, err))
-        return err->code;
-    case_release(&out);
-    return 0;
-}
-
 static void get_case(struct http_req *r, void *arg)
 {
     struct app *app = arg;
     struct principal p;
     struct case_rec c;
-    struct gz_err err = {0};
+    bool full = false;
 
-    if (api_principal(r, app, &p) || visible_case(r, app, &p, &c))
+    if (api_caller(r, app, &p))
         return;
-    if (record_pii_read(app, &p, &c, &err))
-        api_fail(r, &err);
-    else
-        reply_case(r, app, &p, 200, &c);
-    case_release(&c);
+    if (!visible_case(r, app, &p, &c)) {
+        api_access_note(&p, c.number);
+        if (!api_case_read_pii(r, app, &p, &c, "case view", &full))
+            http_reply_json(r, 200, case_json(app, &p, &c, full));
+        case_release(&c);
+    }
+    api_access_done(r, app, &p);
 }
 
 struct events_ctx {
     json_t *items;
     bool internal;
+    bool pii_reads; /* the record of reads of personal data: admins and supervisors */
 };
 
 static int add_event(void *arg, const struct event *e)
 {
     struct events_ctx *x = arg;
 
-    if (!e->internal || x->internal)
-        json_array_append_new(x->items, view_event(e, x->internal));
+    if (e->internal && !x->internal)
+        return 0;
+    if (!x->pii_reads && strcmp(e->kind, "pii_read") == 0)
+        return 0;
+    json_array_append_new(x->items, view_event(e, x->internal));
     return 0;
+}
+
+static void reply_events(struct http_req *r, struct app *app, const struct principal *p,
+                         const struct case_rec *c)
+{
+    struct events_ctx x = {NULL, false, api_sees_pii_reads(p)};
+    struct gz_err err = {0};
+
+    if (p->client && !scope_field_allowed(&p->client->scope, "events")) {
+        http_reply_error(r, 403, "forbidden", "fields", "this client may not read timelines");
+        return;
+    }
+    /* a resident following their own report sees the public timeline */
+    for (size_t i = 0; i < p->n; i++)
+        x.internal = x.internal || p->m[i].role != ROLE_RESIDENT;
+    x.items = json_array();
+    if (store_case_events(app->store, c->id, add_event, &x, &err)) {
+        json_decref(x.items);
+        api_fail(r, &err);
+        return;
+    }
+    api_access_note(p, c->number);
+    http_reply_json(r, 200, json_pack("{s:s, s:o}", "number", c->number, "items", x.items));
 }
 
 static void get_events(struct http_req *r, void *arg)
@@ -368,22 +384,14 @@ static void get_events(struct http_req *r, void *arg)
     struct app *app = arg;
     struct principal p;
     struct case_rec c;
-    struct gz_err err = {0};
-    struct events_ctx x = {NULL, false};
 
-    if (api_principal(r, app, &p) || visible_case(r, app, &p, &c))
+    if (api_caller(r, app, &p))
         return;
-    /* a resident following their own report sees the public timeline */
-    for (size_t i = 0; i < p.n; i++)
-        x.internal = x.internal || p.m[i].role != ROLE_RESIDENT;
-    x.items = json_array();
-    if (store_case_events(app->store, c.id, add_event, &x, &err)) {
-        json_decref(x.items);
-        api_fail(r, &err);
-    } else {
-        http_reply_json(r, 200, json_pack("{s:s, s:o}", "number", c.number, "items", x.items));
+    if (!visible_case(r, app, &p, &c)) {
+        reply_events(r, app, &p, &c);
+        case_release(&c);
     }
-    case_release(&c);
+    api_access_done(r, app, &p);
 }
 
 /* ---- actions ---- */
@@ -623,14 +631,15 @@ static void post_action(struct http_req *r, void *arg)
     struct case_rec c, out;
     struct act a;
     struct gz_err err = {0};
-    json_t *body;
+    json_t *body = NULL;
 
-    if (api_principal(r, app, &p) || !(body = api_body(r)))
+    if (api_caller(r, app, &p))
         return;
     memset(&a, 0, sizeof(a));
     case_init(&out);
-    if (visible_case(r, app, &p, &c))
+    if (!(body = api_body(r)) || visible_case(r, app, &p, &c))
         goto out_body;
+    api_access_note(&p, c.number);
     if (parse_action(app, body, &c, &a, &err) || check_rights(app, &p, &c, &a, &err) ||
         kb_default(app, body, &c, &a, &err))
         goto fail;
@@ -655,6 +664,7 @@ out_body:
     case_release(&out);
     act_release(&a);
     json_decref(body);
+    api_access_done(r, app, &p);
 }
 
 /* ---- me too ---- */
@@ -733,7 +743,7 @@ out:
 
 int api_cases_routes(struct router *r)
 {
-    return router_add(r, "POST", "/api/v1/cases", post_case) ||
+    return api_case_export_routes(r) || router_add(r, "POST", "/api/v1/cases", post_case) ||
            router_add(r, "GET", "/api/v1/cases/{number}", get_case) ||
            router_add(r, "GET", "/api/v1/cases/{number}/events", get_events) ||
            router_add(r, "POST", "/api/v1/cases/{number}/actions", post_action) ||

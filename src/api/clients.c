@@ -8,13 +8,21 @@
  *   PATCH  /api/v1/open311/clients/{id}        {name, contact, rate_limit}
  *   DELETE /api/v1/open311/clients/{id}        revoke: the key stops working at once
  *   POST   /api/v1/open311/clients/{id}/key    a new key; the old one stops working
+ *   GET    /api/v1/open311/clients/{id}/access   its access records, newest first
  * A key is 32 random bytes as hex, shown only in the answer that makes it;
  * the store keeps its SHA-256, as for bearer tokens. rate_limit is requests
  * per minute for the key (0: no limit).
+ *
+ * Scopes (core/scope.h): `access` none (Open311 only, the default), read or
+ * write opens the case endpoints of the native API to the key, limited to
+ * `categories` (code prefixes), `areas` (units, by id or code: their
+ * subtrees) and `fields` (case fields; "*" = all but personal data, which
+ * must be named: reporter_name, reporter_phone).
  */
 #include "gz.h"
 
 #include "api/o311.h"
+#include "core/scope.h"
 #include "util/json.h"
 #include "util/text.h"
 #include "util/timeutil.h"
@@ -27,6 +35,18 @@ static json_t *view_client(const struct api_client *c, const char *key)
                   c->active, "account_id", (json_int_t)c->account_id, "created_at",
                   api_time(c->created_at), "revoked_at", api_time(c->revoked_at));
 
+    json_t *cats = json_array(), *areas = json_array(), *fields = json_array();
+
+    for (size_t i = 0; i < c->scope.n_cats; i++)
+        json_array_append_new(cats, json_string(c->scope.cats[i]));
+    for (size_t i = 0; i < c->scope.n_areas; i++)
+        json_array_append_new(areas, json_integer(c->scope.areas[i]));
+    for (size_t i = 0; i < c->scope.n_fields; i++)
+        json_array_append_new(fields, json_string(c->scope.fields[i]));
+    json_object_set_new(o, "access", json_string(scope_access_name(c->scope.access)));
+    json_object_set_new(o, "categories", cats);
+    json_object_set_new(o, "areas", areas);
+    json_object_set_new(o, "fields", fields);
     if (key)
         json_object_set_new(o, "api_key", json_string(key));
     return o;
@@ -46,15 +66,79 @@ static int admin_only(struct http_req *r, struct app *app)
     return 0;
 }
 
-static int parse_client(const json_t *body, struct api_client *c, struct gz_err *err)
+/* One item of a scope list: a unit (id or code) for areas, else a string. */
+static int add_item(struct app *app, const char *key, const json_t *it, struct api_scope *sc,
+                    struct gz_err *err)
 {
-    static const char *const keys[] = {"name", "contact", "rate_limit", NULL};
+    int64_t unit;
+
+    if (strcmp(key, "areas") == 0) {
+        unit = api_unit_ref(app, it, key, err);
+        return unit ? scope_add_area(sc, unit, err) : GZ_EINVAL;
+    }
+    if (!json_is_string(it))
+        return gz_fail(err, GZ_EINVAL, key, "%s must be a list of strings", key);
+    if (strcmp(key, "categories") == 0)
+        return scope_add_category(sc, json_string_value(it), err);
+    return scope_add_field(sc, json_string_value(it), err);
+}
+
+/* The list body[key] replaces the scope's; absent: unchanged. */
+static int parse_list(struct app *app, const json_t *body, const char *key, struct api_scope *sc,
+                      struct gz_err *err)
+{
+    const json_t *v = json_object_get(body, key), *it;
+    size_t i;
+
+    if (!v)
+        return 0;
+    if (!json_is_array(v) || json_array_size(v) > SCOPE_MAX_ITEMS)
+        return gz_fail(err, GZ_EINVAL, key, "%s must be a list of at most %d", key,
+                       SCOPE_MAX_ITEMS);
+    if (strcmp(key, "categories") == 0)
+        sc->n_cats = 0;
+    else if (strcmp(key, "areas") == 0)
+        sc->n_areas = 0;
+    else
+        sc->n_fields = 0;
+    json_array_foreach(v, i, it) {
+        if (add_item(app, key, it, sc, err))
+            return err->code ? err->code : GZ_EINVAL;
+    }
+    return 0;
+}
+
+static int parse_scope(struct app *app, const json_t *body, struct api_scope *sc,
+                       struct gz_err *err)
+{
+    char access[16] = "";
+    int a;
+
+    if (json_get_str(body, "access", access, sizeof(access), false, err) < 0)
+        return err->code;
+    if (access[0]) {
+        if ((a = scope_access_parse(access)) < 0)
+            return gz_fail(err, GZ_EINVAL, "access", "access must be none, read or write");
+        sc->access = (enum scope_access)a;
+    }
+    if (parse_list(app, body, "categories", sc, err) || parse_list(app, body, "areas", sc, err) ||
+        parse_list(app, body, "fields", sc, err))
+        return err->code;
+    return 0;
+}
+
+static int parse_client(struct app *app, const json_t *body, struct api_client *c,
+                        struct gz_err *err)
+{
+    static const char *const keys[] = {"name",       "contact", "rate_limit", "access",
+                                       "categories", "areas",   "fields",     NULL};
     int64_t rate = c->rate_per_min;
 
     if (json_check_keys(body, keys, err) ||
         json_get_str(body, "name", c->name, sizeof(c->name), false, err) < 0 ||
         json_get_str(body, "contact", c->contact, sizeof(c->contact), false, err) < 0 ||
-        json_get_int(body, "rate_limit", 0, APICLIENT_MAX_RATE, &rate, false, err) < 0)
+        json_get_int(body, "rate_limit", 0, APICLIENT_MAX_RATE, &rate, false, err) < 0 ||
+        parse_scope(app, body, &c->scope, err))
         return err->code ? err->code : GZ_EINVAL;
     c->rate_per_min = (int)rate;
     return api_client_validate(c, err);
@@ -85,7 +169,7 @@ static void post_client(struct http_req *r, void *arg)
     api_client_init(&c);
     if (!json_object_get(body, "name"))
         gz_fail(&err, GZ_EINVAL, "name", "name is required");
-    if (err.code || parse_client(body, &c, &err)) {
+    if (err.code || parse_client(app, body, &c, &err)) {
         json_decref(body);
         api_fail(r, &err);
         return;
@@ -156,7 +240,7 @@ static void patch_client(struct http_req *r, void *arg)
 
     if (load_client(r, app, &c) || !(body = api_body(r)))
         return;
-    if (parse_client(body, &c, &err) || store_client_update(app->store, &c, &err))
+    if (parse_client(app, body, &c, &err) || store_client_update(app->store, &c, &err))
         api_fail(r, &err);
     else
         http_reply_json(r, 200, view_client(&c, NULL));
@@ -198,6 +282,53 @@ static void post_key(struct http_req *r, void *arg)
         http_reply_json(r, 200, view_client(&c, key));
 }
 
+/* ---- access records ---- */
+
+static int add_access(void *arg, const struct client_access *a)
+{
+    json_t *cases = json_array();
+    const char *p = a->cases;
+
+    while (p && *p) {
+        size_t n = strcspn(p, ",");
+        json_array_append_new(cases, json_stringn(p, n));
+        p += n + (p[n] == ',');
+    }
+    json_array_append_new(arg, json_pack("{s:I, s:I, s:o, s:s, s:s, s:i, s:i, s:o}", "id",
+                                         (json_int_t)a->id, "client_id", (json_int_t)a->client_id,
+                                         "at", api_time(a->at), "method", a->method, "path",
+                                         a->path, "status", a->status, "n_cases", a->n_cases,
+                                         "cases", cases));
+    return 0;
+}
+
+/* GET .../clients/{id}/access?limit=&cursor=: what the client read, newest first. */
+static void list_access(struct http_req *r, void *arg)
+{
+    struct app *app = arg;
+    struct api_client c;
+    struct store_page pg;
+    struct gz_err err = {0};
+    json_t *items, *last;
+    size_t n;
+
+    if (load_client(r, app, &c) || api_page(r, &pg, NULL, 0))
+        return;
+    items = json_array();
+    if (store_client_access_list(app->store, c.id, pg.after_id, pg.limit, add_access, items,
+                                 &err)) {
+        json_decref(items);
+        api_fail(r, &err);
+        return;
+    }
+    n = json_array_size(items);
+    last = n ? json_object_get(json_array_get(items, n - 1), "id") : NULL;
+    http_reply_json(r, 200,
+                    api_list(items, n == (size_t)pg.limit && last
+                                        ? api_cursor_id(json_integer_value(last))
+                                        : NULL));
+}
+
 int api_clients_routes(struct router *r)
 {
     return router_add(r, "GET", "/api/v1/open311/clients", list_clients) ||
@@ -205,5 +336,6 @@ int api_clients_routes(struct router *r)
            router_add(r, "GET", "/api/v1/open311/clients/{id}", get_client) ||
            router_add(r, "PATCH", "/api/v1/open311/clients/{id}", patch_client) ||
            router_add(r, "DELETE", "/api/v1/open311/clients/{id}", delete_client) ||
-           router_add(r, "POST", "/api/v1/open311/clients/{id}/key", post_key);
+           router_add(r, "POST", "/api/v1/open311/clients/{id}/key", post_key) ||
+           router_add(r, "GET", "/api/v1/open311/clients/{id}/access", list_access);
 }

@@ -175,41 +175,18 @@ static void put_attrs(struct http_req *r, void *arg)
 
 /* ---- a report's extras, for staff ---- */
 
-struct pii_read {
-    int64_t account_id;
-};
-
-static int pii_fn(void *ctx, struct case_rec *c, struct case_rec *other, struct event *ev,
-                  struct event *other_ev, struct gz_err *err)
+/* Whole for those who may; on the record unless the reader is the report's source. */
+static int add_pii(struct http_req *r, struct app *app, const struct principal *p,
+                   const struct case_rec *c, const struct o311_extra_rec *x, json_t *o)
 {
-    struct pii_read *x = ctx;
-    json_t *body = json_pack("{s:[s, s, s]}", "fields", "email", "device_id", "account_id");
+    enum pii_access how = api_case_pii(app, p, c);
 
-    (void)c, (void)other, (void)other_ev, (void)err;
-    snprintf(ev->kind, sizeof(ev->kind), "pii_read");
-    ev->actor_account_id = x->account_id;
-    ev->at = time_now();
-    ev->internal = true;
-    ev->body = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(body);
-    return 0;
-}
-
-/* Whole for those who may; on the record unless the reader is the reporter's own system. */
-static int add_pii(struct app *app, const struct principal *p, const struct case_rec *c,
-                   const struct o311_extra_rec *x, json_t *o, struct gz_err *err)
-{
-    struct pii_read who = {p->account_id};
-    struct case_rec out;
-
-    if (!api_case_full_pii(app, p, c) || (!x->email && !x->device_id && !x->account_ref))
+    if (how == PII_MASKED || (!x->email && !x->device_id && !x->account_ref))
         return 0;
-    if (c->intake_account_id != p->account_id) {
-        case_init(&out);
-        if (store_case_update(app->store, c->number, NULL, pii_fn, &who, &out, err))
-            return err->code;
-        case_release(&out);
-    }
+    if (how == PII_RECORDED &&
+        api_pii_read(r, app, p, c, "Open311 report view",
+                     json_pack("[s, s, s]", "email", "device_id", "account_id")))
+        return -1;
     json_object_set_new(o, "email", json_str_or_null(x->email));
     json_object_set_new(o, "device_id", json_str_or_null(x->device_id));
     json_object_set_new(o, "account_id", json_str_or_null(x->account_ref));
@@ -251,12 +228,10 @@ static void get_extras(struct http_req *r, void *arg)
         api_fail(r, &err);
     } else {
         o = view_extras(&c, &x, &client);
-        if (add_pii(app, &p, &c, &x, o, &err)) {
+        if (add_pii(r, app, &p, &c, &x, o))
             json_decref(o);
-            api_fail(r, &err);
-        } else {
+        else
             http_reply_json(r, 200, o);
-        }
     }
     o311_extra_rec_release(&x);
     case_release(&c);

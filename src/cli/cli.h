@@ -30,6 +30,7 @@ struct cli_opts {
     const char *out;
     bool no_serve;
     bool sync_full;
+    const char *from, *to; /* export: created in [from, to) */
     int argc; /* positional arguments after the command */
     char **argv;
     const char *web; /* serve/demo --web: the web console's folder */
@@ -52,6 +53,7 @@ int cmd_sweep(const struct cli_opts *o);
 int cmd_train(const struct cli_opts *o);
 int cmd_config(const struct cli_opts *o);
 int cmd_report(const struct cli_opts *o);
+int cmd_export(const struct cli_opts *o);
 /* import cases --format boston311 FILE: the recorded year through the pipeline */
 int cli_import_cases(const struct cli_opts *o);
 

@@ -42,6 +42,8 @@ static const struct command commands[] = {
      "show or change a setting (auto_dispatch_threshold); serve reads them at start"},
     {"report", cmd_report, "--db --period --level --basis --format --out",
      "a period's performance report: rankings, trends, effectiveness, hotspots (html or csv)"},
+    {"export", cmd_export, "--db --format --from --to --out",
+     "cases (csv or json, created in [--from, --to)) without any personal data"},
     {"version", cmd_version, "", "print the version"},
     {"help", cmd_help, "", "this help"},
 };
@@ -70,6 +72,7 @@ static int cmd_help(const struct cli_opts *o)
            "  --basis B      report: lead (cases they lead) or area (cases in a territory)\n"
            "  --out FILE     report: where to write (default: standard output)\n"
            "  --web DIR      serve/demo: the console's files (default web/ beside the binary)\n"
+           "  --from D --to D  export: cases created in [D, D) (YYYY-MM-DD or RFC 3339)\n"
            "\nenvironment: GONGZHI_ADMIN_PASSWORD (init), GONGZHI_LOG=debug|info|warn|error,\n"
            "  GONGZHI_NOW=epoch seconds (a fixed clock, for tests and replays)\n"
            "exit codes: 0 ok, 1 failure, 2 usage, 3 database newer than this binary\n");
@@ -154,6 +157,10 @@ static int parse_flag(const struct command *c, int argc, char **argv, int *i, st
         o->basis = v;
     else if (strcmp(a, "--out") == 0)
         o->out = v;
+    else if (strcmp(a, "--from") == 0)
+        o->from = v;
+    else if (strcmp(a, "--to") == 0)
+        o->to = v;
     else if (strcmp(a, "--port") == 0)
         return set_int(a, v, 0, 65535, &o->port);
     else if (strcmp(a, "--threads") == 0)

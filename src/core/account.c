@@ -71,3 +71,26 @@ void account_mask_phone(const char *phone, char *out, size_t size)
     }
     snprintf(out, size, "%.3s****%s", phone, phone + n - 4);
 }
+
+void account_mask_name(const char *name, char *out, size_t size)
+{
+    size_t first = 1, chars = 0, len = 0;
+
+    if (!size)
+        return;
+    out[0] = '\0';
+    if (!*name)
+        return;
+    while (name[first] && ((unsigned char)name[first] & 0xC0) == 0x80)
+        first++;
+    for (const char *p = name + first; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    if (!chars) /* one character alone would be the whole name */
+        first = 0, chars = 1;
+    if (first < size)
+        len = first;
+    memcpy(out, name, len);
+    for (size_t i = 0; i < chars && i < 8 && len + 1 < size; i++)
+        out[len++] = '*';
+    out[len] = '\0';
+}

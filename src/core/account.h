@@ -53,5 +53,7 @@ int role_parse(const char *s); /* -1 when unknown */
 
 /* Mask a phone number for display: "13812345678" -> "138****5678". */
 void account_mask_phone(const char *phone, char *out, size_t size);
+/* Mask a name for display: its first character, a star for each other (at most 8): "赵六" -> "赵*". */
+void account_mask_name(const char *name, char *out, size_t size);
 
 #endif

@@ -8,6 +8,7 @@ void api_client_init(struct api_client *c)
 {
     memset(c, 0, sizeof(*c));
     c->active = true;
+    scope_init(&c->scope);
 }
 
 int api_client_validate(const struct api_client *c, struct gz_err *err)

@@ -4,6 +4,8 @@
  * in under (one per client, without password or membership, so its key
  * opens nothing else), its request quota, and whether its key still works.
  * The key itself is never kept: only its SHA-256, like a bearer token.
+ * A client may also read (and write) through the native JSON API within its
+ * scope: a department's system (core/scope.h).
  */
 #ifndef GZ_APICLIENT_H
 #define GZ_APICLIENT_H
@@ -11,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/scope.h"
 #include "util/limits.h"
 
 struct gz_err;
@@ -26,6 +29,7 @@ struct api_client {
     bool active;      /* false once revoked */
     int64_t created_at;
     int64_t revoked_at; /* 0 while active */
+    struct api_scope scope; /* what its key opens on the native API (core/scope.h) */
 };
 
 void api_client_init(struct api_client *c);

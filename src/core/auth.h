@@ -12,6 +12,8 @@
 
 #include "core/account.h"
 
+struct api_client;
+
 #define AUTH_HASH_MAX 128   /* crypto_pwhash_STRBYTES */
 #define AUTH_TOKEN_CHARS 64 /* hex of 32 bytes */
 #define AUTH_TOKEN_HASH_CHARS 64
@@ -45,6 +47,8 @@ struct principal {
         enum role role;
         int64_t unit_id;
     } m[AUTH_MAX_MEMBERSHIPS];
+    /* an API client calling with its key (the API layer's, with its scope); NULL for people */
+    const struct api_client *client;
 };
 
 /* Does p hold `role` (or admin) in any unit? */

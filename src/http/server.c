@@ -142,6 +142,11 @@ void *http_alloc(struct http_req *r, size_t n)
     return a->data;
 }
 
+int http_status(const struct http_req *r)
+{
+    return r->replied ? r->status : 0;
+}
+
 void http_reply(struct http_req *r, int status, const char *content_type, char *body, size_t len)
 {
     if (r->replied) {

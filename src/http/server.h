@@ -61,6 +61,8 @@ void http_reply_json(struct http_req *r, int status, json_t *j);
 /* {"error":{"code":..,"message":..,"field":..}} */
 void http_reply_error(struct http_req *r, int status, const char *code, const char *field,
                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The status of the answer given so far (0 before any). */
+int http_status(const struct http_req *r);
 /* Add a header to the coming response (copied). */
 void http_add_header(struct http_req *r, const char *name, const char *value);
 

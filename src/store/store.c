@@ -620,3 +620,14 @@ int store_case_claimants(struct store *s, int64_t case_id, int64_t *units, size_
 {
     return s->ops->case_claimants(s, case_id, units, max, n, err);
 }
+
+int store_client_access_add(struct store *s, struct client_access *a, struct gz_err *err)
+{
+    return s->ops->client_access_add(s, a, err);
+}
+
+int store_client_access_list(struct store *s, int64_t client_id, int64_t before, int limit,
+                             store_access_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->client_access_list(s, client_id, before, limit, fn, ctx, err);
+}

@@ -264,6 +264,9 @@ struct case_filter {
     const int64_t *visible_units;
     size_t n_visible;
     int64_t viewer_account_id; /* with visible_units: also the cases it reported or took in */
+    /* an API client's scope (NULL: none): its category prefixes (any one), and its areas: a
+       party to the case, or the place, in one of their subtrees */
+    const struct api_scope *scope;
 };
 
 /* Keyset position: the sort key and id of the last case of the previous page. */
@@ -548,5 +551,21 @@ int store_attachment_list(struct store *s, int64_t case_id, store_attachment_fn 
 /* The units that claimed a case (case_units role 'claimant'). */
 int store_case_claimants(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
                          struct gz_err *err) __attribute__((warn_unused_result));
+/* ---- API client access records (DESIGN §8: every read through a client is attributable) ---- */
+struct client_access {
+    int64_t id, client_id, at;
+    char method[8];
+    char path[256];
+    int status;
+    int n_cases;
+    const char *cases; /* the case numbers answered, comma-separated ("" none) */
+};
+int store_client_access_add(struct store *s, struct client_access *a, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* A client's records (0: every client's), newest first, below id `before` (0: from the top). */
+typedef int (*store_access_fn)(void *ctx, const struct client_access *a);
+int store_client_access_list(struct store *s, int64_t client_id, int64_t before, int limit,
+                             store_access_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -99,6 +99,8 @@ static const struct store_ops sqlite_ops = {
     .attachment_get = sqo_attachment_get,
     .attachment_list = sqo_attachment_list,
     .case_claimants = sqo_case_claimants,
+    .client_access_add = sqo_client_access_add,
+    .client_access_list = sqo_client_access_list,
 };
 
 struct store *store_sqlite_open(const char *path, const struct store_options *opt,

@@ -133,4 +133,9 @@ int sqo_kb_delete(struct store *s, int64_t id, struct gz_err *err);
 int sqo_kb_import(struct store *s, struct kb_entry *entries, size_t n, size_t *bad,
                   struct gz_err *err);
 
+/* API client access records (store_sqlite_clients.c) */
+int sqo_client_access_add(struct store *s, struct client_access *a, struct gz_err *err);
+int sqo_client_access_list(struct store *s, int64_t client_id, int64_t before, int limit,
+                           store_access_fn fn, void *ctx, struct gz_err *err);
+
 #endif

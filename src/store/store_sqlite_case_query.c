@@ -34,7 +34,7 @@
 #include "util/buf.h"
 #include "util/text.h"
 
-#define QB_MAX_ARGS 64
+#define QB_MAX_ARGS 160
 #define QB_MAX_SQL (32u << 10)
 #define QB_MAX_TEXT (64u << 10) /* a search expression or the visible-unit list */
 
@@ -57,7 +57,7 @@ struct qb {
     int n;
     int rc;
     /* texts bound as arguments, built before the SQL and not changed after */
-    struct buf fts, grams, vis, cat_end;
+    struct buf fts, grams, vis, cat_end, scp;
 };
 
 static void qb_init(struct qb *q)
@@ -68,6 +68,7 @@ static void qb_init(struct qb *q)
     buf_init(&q->grams, QB_MAX_TEXT);
     buf_init(&q->vis, QB_MAX_TEXT);
     buf_init(&q->cat_end, QB_MAX_TEXT);
+    buf_init(&q->scp, QB_MAX_TEXT);
 }
 
 static void qb_release(struct qb *q)
@@ -77,6 +78,7 @@ static void qb_release(struct qb *q)
     buf_release(&q->grams);
     buf_release(&q->vis);
     buf_release(&q->cat_end);
+    buf_release(&q->scp);
 }
 
 static void qb_sql(struct qb *q, const char *s)
@@ -126,6 +128,16 @@ static void qb_bind(const struct qb *q, sqlite3_stmt *st)
     }
 }
 
+/* ids as a JSON array, for json_each. */
+static int ids_json(struct buf *b, const int64_t *ids, size_t n)
+{
+    int rc = buf_adds(b, "[");
+
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = buf_addf(b, "%s%lld", i ? "," : "", (long long)ids[i]);
+    return rc ? rc : buf_adds(b, "]");
+}
+
 /* The texts bound as arguments: search expressions, visible units as JSON, category end. */
 static int qb_texts(struct qb *q, const struct case_filter *f, struct gz_err *err)
 {
@@ -144,6 +156,8 @@ static int qb_texts(struct qb *q, const struct case_filter *f, struct gz_err *er
     }
     if (!rc && f->category && *f->category)
         rc = buf_addf(&q->cat_end, "%s" CODE_PREFIX_END, f->category);
+    if (!rc && f->scope && f->scope->n_areas)
+        rc = ids_json(&q->scp, f->scope->areas, f->scope->n_areas);
     return rc ? gz_fail(err, rc, "", "case query too large") : 0;
 }
 
@@ -165,6 +179,17 @@ struct plan {
 
 /* A condition matching fewer than limit * this many rows is narrow. */
 #define NARROW_ROWS_PER_ITEM 40
+
+/* The client scope's areas and their subtrees, as the CTE scp (after others when `more`). */
+static void add_scope_with(struct qb *q, const char *scp_json, bool more)
+{
+    if (!scp_json)
+        return;
+    qb_sql(q, more ? ", " : "WITH RECURSIVE ");
+    qb_sql(q, "scp(id) AS (SELECT value FROM json_each(");
+    qb_text(q, scp_json);
+    qb_sql(q, ") UNION SELECT u.id FROM units u JOIN scp ON u.parent_id = scp.id) ");
+}
 
 /* Recursive CTEs: sub = f->unit_id and below (when sub); vis = the units in vis_json and below. */
 static void add_with(struct qb *q, const struct case_filter *f, bool sub, const char *vis_json)
@@ -258,6 +283,27 @@ static void add_units(struct qb *q, const struct case_filter *f, const struct pl
     qb_i64(q, f->viewer_account_id);
     qb_sql(q, " OR EXISTS (SELECT 1 FROM case_units cu WHERE cu.case_id = c.id"
               " AND +cu.unit_id IN vis))");
+}
+
+/*
+ * An API client's scope, checked per row: one of its category prefixes, and
+ * (with areas) a party to the case or one of its places in the CTE scp.
+ */
+static void add_scope(struct qb *q, const struct api_scope *sc, bool areas)
+{
+    if (!sc)
+        return;
+    for (size_t i = 0; i < sc->n_cats; i++) {
+        qb_sql(q, i ? " OR substr(c.category_code, 1, " : " AND (substr(c.category_code, 1, ");
+        qb_i64(q, (int64_t)strlen(sc->cats[i]));
+        qb_sql(q, ") = ");
+        qb_text(q, sc->cats[i]);
+    }
+    qb_sql(q, sc->n_cats ? ")" : "");
+    if (areas)
+        qb_sql(q, " AND (+c.district_id IN scp OR +c.street_id IN scp OR +c.community_id IN scp"
+                  " OR +c.grid_id IN scp OR EXISTS (SELECT 1 FROM case_units cu"
+                  " WHERE cu.case_id = c.id AND +cu.unit_id IN scp))");
 }
 
 /* " AND col >= from AND col < to", each side only when set. */
@@ -378,10 +424,13 @@ static int build(struct qb *q, const struct case_filter *f, const struct plan *p
                  const struct case_cursor *after, int limit, struct gz_err *err)
 {
     add_with(q, f, f->unit_id && f->subtree, f->visible_units ? buf_str(&q->vis) : NULL);
+    add_scope_with(q, q->scp.len ? buf_str(&q->scp) : NULL,
+                   (f->unit_id && f->subtree) || f->visible_units);
     qb_sql(q, "SELECT " SQ_CASE_COLS " FROM cases c WHERE 1");
     add_names_in(q, "c.status", f->status_mask, CASE_STATUS_COUNT, status_name_of);
     add_names_in(q, "c.channel", f->channel_mask, CHANNEL_COUNT, channel_name_of);
     add_units(q, f, pl);
+    add_scope(q, f->scope, q->scp.len > 0);
     if (f->category && *f->category)
         add_category(q, f->category, buf_str(&q->cat_end), pl->cat_narrow);
     add_range(q, "c.created_at", f->created_from, f->created_to);

@@ -11,10 +11,39 @@
 
 #include "store/sq.h"
 #include "store/store_sqlite.h"
+#include "util/log.h"
 #include "util/timeutil.h"
 
 #define CLIENT_COLS                                                                                \
-    "id, name, contact, account_id, rate_per_min, active, created_at, coalesce(revoked_at, 0)"
+    "id, name, contact, account_id, rate_per_min, active, created_at, coalesce(revoked_at, 0),"    \
+    " access, scope_categories, scope_areas, scope_fields"
+
+/* A stored scope that no longer parses opens nothing (and says so in the log). */
+static void scope_from_row(sqlite3_stmt *st, struct api_client *c)
+{
+    struct gz_err err = {0};
+
+    if (scope_parse(&c->scope, (const char *)sqlite3_column_text(st, 8),
+                    (const char *)sqlite3_column_text(st, 9),
+                    (const char *)sqlite3_column_text(st, 10),
+                    (const char *)sqlite3_column_text(st, 11), &err)) {
+        log_warn("client %lld: stored scope unreadable (%s): no native access", (long long)c->id,
+                 err.msg);
+        scope_init(&c->scope);
+    }
+}
+
+/* Bind a client's scope as ?first .. ?first+3. */
+static void bind_scope(sqlite3_stmt *st, int first, const struct api_scope *sc)
+{
+    char cats[SCOPE_TEXT_MAX], areas[SCOPE_TEXT_MAX], fields[SCOPE_TEXT_MAX];
+
+    scope_format(sc, cats, areas, fields);
+    sq_bind_text(st, first, scope_access_name(sc->access));
+    sqlite3_bind_text(st, first + 1, cats, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, first + 2, areas, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, first + 3, fields, -1, SQLITE_TRANSIENT);
+}
 
 static void client_from_row(sqlite3_stmt *st, struct api_client *c)
 {
@@ -27,6 +56,7 @@ static void client_from_row(sqlite3_stmt *st, struct api_client *c)
     c->active = sqlite3_column_int(st, 5) != 0;
     c->created_at = sqlite3_column_int64(st, 6);
     c->revoked_at = sqlite3_column_int64(st, 7);
+    scope_from_row(st, c);
 }
 
 struct client_job {
@@ -58,8 +88,9 @@ static int insert_account(struct sqconn *c, struct client_job *j, struct gz_err 
 static int insert_client(struct sqconn *c, struct client_job *j, struct gz_err *err)
 {
     static const char sql[] =
-        "INSERT INTO api_clients(name, contact, key_hash, account_id, rate_per_min, created_at)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+        "INSERT INTO api_clients(name, contact, key_hash, account_id, rate_per_min, created_at,"
+        " access, scope_categories, scope_areas, scope_fields)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
     static const char login[] = "UPDATE accounts SET login = 'open311:' || ?1 WHERE id = ?2";
     sqlite3_stmt *st = sq_stmt(c, sql, err);
     int rc;
@@ -72,6 +103,7 @@ static int insert_client(struct sqconn *c, struct client_job *j, struct gz_err *
     sqlite3_bind_int64(st, 4, j->c->account_id);
     sqlite3_bind_int(st, 5, j->c->rate_per_min);
     sqlite3_bind_int64(st, 6, j->now);
+    bind_scope(st, 7, &j->c->scope);
     rc = sq_step_done(c, st, err);
     if (rc)
         return rc;
@@ -107,8 +139,9 @@ int sqo_client_create(struct store *s, struct api_client *c, const char *key_has
 
 static int job_client_update(struct sqconn *c, void *arg, struct gz_err *err)
 {
-    static const char sql[] = "UPDATE api_clients SET name = ?2, contact = ?3, rate_per_min = ?4"
-                              " WHERE id = ?1";
+    static const char sql[] = "UPDATE api_clients SET name = ?2, contact = ?3, rate_per_min = ?4,"
+                              " access = ?5, scope_categories = ?6, scope_areas = ?7,"
+                              " scope_fields = ?8 WHERE id = ?1";
     static const char name[] = "UPDATE accounts SET name = ?2 WHERE id = ?1";
     struct client_job *j = arg;
     sqlite3_stmt *st = sq_stmt(c, sql, err);
@@ -120,6 +153,7 @@ static int job_client_update(struct sqconn *c, void *arg, struct gz_err *err)
     sq_bind_text(st, 2, j->c->name);
     sq_bind_text(st, 3, j->c->contact);
     sqlite3_bind_int(st, 4, j->c->rate_per_min);
+    bind_scope(st, 5, &j->c->scope);
     rc = sq_step_changed(c, st, "id", "client", err);
     if (rc)
         return rc;
@@ -233,6 +267,73 @@ int sqo_client_list(struct store *s, store_client_fn fn, void *ctx, struct gz_er
         struct api_client cl;
         client_from_row(st, &cl);
         if (fn(ctx, &cl)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    rc = sq_step_result(c, rc, err);
+    sq_read_end(sq, c, st);
+    return rc;
+}
+
+/* ---- access records ---- */
+
+static int job_access_add(struct sqconn *c, void *arg, struct gz_err *err)
+{
+    static const char sql[] =
+        "INSERT INTO client_access(client_id, at, method, path, status, n_cases, cases)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    struct client_access *a = arg;
+    sqlite3_stmt *st = sq_stmt(c, sql, err);
+    int rc;
+
+    if (!st)
+        return GZ_EIO;
+    sqlite3_bind_int64(st, 1, a->client_id);
+    sqlite3_bind_int64(st, 2, a->at);
+    sq_bind_text(st, 3, a->method);
+    sq_bind_text(st, 4, a->path);
+    sqlite3_bind_int(st, 5, a->status);
+    sqlite3_bind_int(st, 6, a->n_cases);
+    sq_bind_text(st, 7, a->cases ? a->cases : "");
+    rc = sq_step_done(c, st, err);
+    if (!rc)
+        a->id = sqlite3_last_insert_rowid(c->db);
+    return rc;
+}
+
+int sqo_client_access_add(struct store *s, struct client_access *a, struct gz_err *err)
+{
+    return sq_write((struct sqstore *)s, job_access_add, a, err);
+}
+
+int sqo_client_access_list(struct store *s, int64_t client_id, int64_t before, int limit,
+                           store_access_fn fn, void *ctx, struct gz_err *err)
+{
+    static const char sql[] =
+        "SELECT id, client_id, at, method, path, status, n_cases, cases FROM client_access"
+        " WHERE (?1 = 0 OR client_id = ?1) AND (?2 = 0 OR id < ?2) ORDER BY id DESC LIMIT ?3";
+    struct sqstore *sq = (struct sqstore *)s;
+    struct sqconn *c;
+    sqlite3_stmt *st = sq_read_begin(sq, sql, &c, err);
+    int rc;
+
+    if (!st)
+        return GZ_EIO;
+    sqlite3_bind_int64(st, 1, client_id);
+    sqlite3_bind_int64(st, 2, before);
+    sqlite3_bind_int(st, 3, limit);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct client_access a = {0};
+        a.id = sqlite3_column_int64(st, 0);
+        a.client_id = sqlite3_column_int64(st, 1);
+        a.at = sqlite3_column_int64(st, 2);
+        sq_col_text(st, 3, a.method, sizeof(a.method));
+        sq_col_text(st, 4, a.path, sizeof(a.path));
+        a.status = sqlite3_column_int(st, 5);
+        a.n_cases = sqlite3_column_int(st, 6);
+        a.cases = (const char *)sqlite3_column_text(st, 7);
+        if (fn(ctx, &a)) {
             rc = SQLITE_DONE;
             break;
         }

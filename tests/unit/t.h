@@ -47,6 +47,7 @@ Suite *suite_io_image(void);
 Suite *suite_core_attach(void);
 Suite *suite_svc_blobs(void);
 Suite *suite_store_attach(void);
+Suite *suite_core_scope(void);
 
 /* A fresh temporary directory for this test (removed by the OS later); path[256]. */
 void t_tmpdir(char *path, size_t size);

@@ -90,6 +90,27 @@ START_TEST(phone_masking)
 }
 END_TEST
 
+START_TEST(mask_name)
+{
+    char out[40], tiny[3];
+
+    account_mask_name("赵六", out, sizeof(out));
+    ck_assert_str_eq(out, "赵*");
+    account_mask_name("欧阳娜娜", out, sizeof(out));
+    ck_assert_str_eq(out, "欧***");
+    account_mask_name("Lei Li", out, sizeof(out));
+    ck_assert_str_eq(out, "L*****");
+    account_mask_name("张", out, sizeof(out)); /* one character alone would be the name */
+    ck_assert_str_eq(out, "*");
+    account_mask_name("", out, sizeof(out));
+    ck_assert_str_eq(out, "");
+    account_mask_name("Bartholomew Montgomery", out, sizeof(out));
+    ck_assert_str_eq(out, "B********");
+    account_mask_name("赵六", tiny, sizeof(tiny)); /* too small for the first character */
+    ck_assert_str_eq(tiny, "*");
+}
+END_TEST
+
 Suite *suite_core_account(void)
 {
     Suite *s = suite_create("core/account");
@@ -98,6 +119,7 @@ Suite *suite_core_account(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, account_fields);
     tcase_add_test(tc, passwords);
+    tcase_add_test(tc, mask_name);
     tcase_add_test(tc, tokens);
     tcase_add_test(tc, roles_over_units);
     tcase_add_test(tc, phone_masking);

@@ -309,6 +309,39 @@ START_TEST(visibility)
 }
 END_TEST
 
+/* An API client's scope: category prefixes (any) and areas (a party in a subtree), ANDed. */
+START_TEST(client_scope)
+{
+    struct api_scope sc;
+    struct gz_err err = {0};
+    struct case_filter f = {.scope = &sc};
+    int64_t vis[1] = {0};
+
+    scope_init(&sc);
+    ck_assert_uint_eq(found(&f), ALL); /* no limits */
+    ck_assert_int_eq(scope_add_category(&sc, "0101", &err), 0);
+    ck_assert_uint_eq(found(&f), B(0) | B(5));
+    ck_assert_int_eq(scope_add_category(&sc, "02", &err), 0);
+    ck_assert_uint_eq(found(&f), B(0) | B(1) | B(2) | B(4) | B(5));
+    ck_assert_int_eq(scope_add_area(&sc, unit_ids[D2], &err), 0);
+    ck_assert_uint_eq(found(&f), B(1)); /* s3 (under d2) is its co-unit */
+    sc.n_cats = 0;
+    ck_assert_uint_eq(found(&f), B(1) | B(3));
+    ck_assert_int_eq(scope_add_area(&sc, unit_ids[S1], &err), 0);
+    ck_assert_uint_eq(found(&f), B(0) | B(1) | B(3) | B(4));
+    /* with the other unit filters (each its own CTE) */
+    f.unit_id = unit_ids[D1];
+    f.subtree = true;
+    ck_assert_uint_eq(found(&f), B(0) | B(1) | B(4));
+    vis[0] = unit_ids[S2];
+    f.visible_units = vis;
+    f.n_visible = 1;
+    ck_assert_uint_eq(found(&f), B(1));
+    f = (struct case_filter){.scope = &sc, .category = "01", .q = "路灯"};
+    ck_assert_uint_eq(found(&f), B(3));
+}
+END_TEST
+
 /* ---- search ---- */
 
 START_TEST(search_words)
@@ -520,6 +553,7 @@ Suite *suite_store_case_query(void)
     tcase_add_test(tc, keyset_pages);
     tcase_add_test(tc, pages_through_filters);
     tcase_add_test(tc, limit_and_early_stop);
+    tcase_add_test(tc, client_scope);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -84,6 +84,57 @@ START_TEST(clients_and_keys)
 }
 END_TEST
 
+static int add_rec(void *ctx, const struct client_access *a)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+
+    snprintf(out + n, 512 - n, "%lld %s %s %d %d [%s];", (long long)a->client_id, a->method,
+             a->path, a->status, a->n_cases, a->cases);
+    return 0;
+}
+
+START_TEST(scopes_and_access_records)
+{
+    struct store *s = fresh();
+    struct api_client a = new_client(s, "Dept system", "dddd"), got;
+    struct client_access rec = {0};
+    struct gz_err err = {0};
+    char out[512] = "";
+
+    ck_assert_int_eq(a.scope.access, SCOPE_NONE); /* Open311 only, as before scopes */
+    ck_assert_int_eq(store_client_get(s, a.id, &got, &err), 0);
+    ck_assert_int_eq(got.scope.access, SCOPE_NONE);
+    ck_assert_str_eq(got.scope.fields[0], "*");
+    a.scope.access = SCOPE_WRITE;
+    ck_assert_int_eq(scope_add_category(&a.scope, "0101", &err), 0);
+    ck_assert_int_eq(scope_add_area(&a.scope, 42, &err), 0);
+    ck_assert_int_eq(scope_add_field(&a.scope, "reporter_phone", &err), 0);
+    ck_assert_int_eq(store_client_update(s, &a, &err), 0);
+    ck_assert_int_eq(store_client_by_key(s, "dddd", &got, &err), 0);
+    ck_assert_int_eq(memcmp(&got.scope, &a.scope, sizeof(a.scope)), 0);
+    /* records, newest first, per client or all, paged by id */
+    rec = (struct client_access){.client_id = a.id, .at = T0, .status = 200, .n_cases = 2,
+                                 .cases = "20260331-000001,20260331-000002"};
+    snprintf(rec.method, sizeof(rec.method), "GET");
+    snprintf(rec.path, sizeof(rec.path), "/api/v1/cases");
+    ck_assert_int_eq(store_client_access_add(s, &rec, &err), 0);
+    ck_assert_int_gt(rec.id, 0);
+    rec.status = 404, rec.n_cases = 0, rec.cases = NULL;
+    ck_assert_int_eq(store_client_access_add(s, &rec, &err), 0);
+    ck_assert_int_eq(store_client_access_list(s, a.id, 0, 10, add_rec, out, &err), 0);
+    ck_assert_str_eq(out, "1 GET /api/v1/cases 404 0 [];"
+                          "1 GET /api/v1/cases 200 2 [20260331-000001,20260331-000002];");
+    out[0] = '\0';
+    ck_assert_int_eq(store_client_access_list(s, a.id, rec.id, 10, add_rec, out, &err), 0);
+    ck_assert_str_eq(out, "1 GET /api/v1/cases 200 2 [20260331-000001,20260331-000002];");
+    out[0] = '\0';
+    ck_assert_int_eq(store_client_access_list(s, a.id + 1, 0, 10, add_rec, out, &err), 0);
+    ck_assert_str_eq(out, "");
+    store_close(s);
+}
+END_TEST
+
 static int64_t add_case(struct store *s, const char *category, int64_t at, char *number)
 {
     struct case_rec c;
@@ -229,6 +280,7 @@ Suite *suite_store_open311(void)
     tcase_add_test(tc, clients_and_keys);
     tcase_add_test(tc, extras_tokens_and_lists);
     tcase_add_test(tc, service_attributes);
+    tcase_add_test(tc, scopes_and_access_records);
     suite_add_tcase(s, tc);
     return s;
 }
