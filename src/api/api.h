@@ -49,5 +49,6 @@ int api_clients_routes(struct router *r);
 int api_kpi_routes(struct router *r);
 int api_effectiveness_routes(struct router *r);
 int api_hotspots_routes(struct router *r);
+int api_joint_routes(struct router *r);
 
 #endif

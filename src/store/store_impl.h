@@ -123,6 +123,16 @@ struct store_ops {
                           store_top_fn fn, void *ctx, struct gz_err *err);
     int (*hotspot_case)(struct store *s, const char *hotspot, int64_t *case_id, bool put,
                         struct gz_err *err);
+    int (*whistle_due)(struct store *s, int64_t now, store_number_fn fn, void *ctx,
+                       struct gz_err *err);
+    int (*unit_profile_get)(struct store *s, int64_t unit_id, struct claim_profile *out,
+                            struct gz_err *err);
+    int (*unit_profile_put)(struct store *s, int64_t unit_id, const struct claim_profile *p,
+                            struct gz_err *err);
+    int (*claims_open)(struct store *s, const struct claim_query *q, store_claim_fn fn, void *ctx,
+                       struct gz_err *err);
+    int (*account_claims)(struct store *s, int64_t account_id, struct claim_stats *out,
+                          store_claim_item_fn fn, void *ctx, struct gz_err *err);
 };
 
 struct store {

@@ -90,6 +90,11 @@ static const struct store_ops sqlite_ops = {
     .hot_cases = sqo_hot_cases,
     .top_categories = sqo_top_categories,
     .hotspot_case = sqo_hotspot_case,
+    .whistle_due = sqo_whistle_due,
+    .unit_profile_get = sqo_unit_profile_get,
+    .unit_profile_put = sqo_unit_profile_put,
+    .claims_open = sqo_claims_open,
+    .account_claims = sqo_account_claims,
 };
 
 struct store *store_sqlite_open(const char *path, const struct store_options *opt,
