@@ -216,7 +216,8 @@ bool api_joint_may_claim(struct app *app, const struct principal *p, const struc
 {
     struct wf_input in = {.action = ACT_CLAIM};
 
-    return joint_case_allows(c, ACT_CLAIM) && claim_unit(app, p, c, &in) != 0;
+    /* a claim already taken is then a 409 to the units it would match, not a 404 */
+    return joint_claimable(c) && case_is_open(c->status) && claim_unit(app, p, c, &in) != 0;
 }
 
 int64_t api_joint_may_act(struct app *app, const struct principal *p, const struct case_rec *c,
