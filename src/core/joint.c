@@ -450,7 +450,7 @@ struct case_party *joint_late_report(const struct case_rec *c, int64_t now)
     for (size_t i = 0; i < c->n_parties; i++) {
         struct case_party *p = &c->parties[i];
         if (p->role == PARTY_WHISTLED && p->state == PS_ASKED && !p->escalated && p->report_by &&
-            p->report_by <= now)
+            p->report_by < now)
             return p;
     }
     return NULL;

@@ -135,7 +135,7 @@ int joint_complete(struct case_rec *c, const struct wf_input *in, json_t **body,
 
 /*
  * The sweeper's part: the first whistled unit of c whose report-by has
- * passed at `now` without a report or release, not yet escalated; NULL when none.
+ * passed at `now` (a report at report_by itself is in time) without a report or release, not yet escalated; NULL when none.
  */
 struct case_party *joint_late_report(const struct case_rec *c, int64_t now);
 

@@ -200,7 +200,7 @@ int sqo_whistle_due(struct store *s, int64_t now, store_number_fn fn, void *ctx,
     static const char sql[] =
         "SELECT DISTINCT c.number, c.id FROM case_units u JOIN cases c ON c.id = u.case_id"
         " WHERE u.role = 'whistled' AND u.reported_at IS NULL AND u.released_at IS NULL"
-        " AND u.escalated = 0 AND u.report_by <= ?1"
+        " AND u.escalated = 0 AND u.report_by < ?1"
         " AND c.status NOT IN ('closed', 'merged', 'invalid') ORDER BY c.id LIMIT 10000";
     struct sqstore *sq = (struct sqstore *)s;
     struct sqconn *c;
