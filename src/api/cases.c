@@ -399,11 +399,14 @@ static void get_events(struct http_req *r, void *arg)
 
 /* ---- actions ---- */
 
+/* clang-format off */
 static const char *const action_keys[] = {
     "action",    "unit",   "co_units",     "category", "reason",    "text",       "note", "pass",
     "contacted", "solved", "satisfaction", "into",     "extension", "visibility",
     /* joint handling (api/joint.c) */
-    "units", "report_by", "minutes", "person", "hours", "photos", "claimable", NULL};
+    "units", "report_by", "minutes", "person", "hours", "photos", "claimable",
+    NULL};
+/* clang-format on */
 
 struct act {
     struct wf_input in;
@@ -530,7 +533,7 @@ static int parse_action(struct app *app, const json_t *body, const struct case_r
     a->in.pass = pass;
     if (a->in.action == ACT_DISPATCH || a->in.action == ACT_REDISPATCH)
         return parse_dispatch(app, body, c, a, err);
-    if (a->in.action >= ACT_WHISTLE)
+    if (api_joint_scope(a->in.action) || a->in.action == ACT_MARK_CLAIMABLE)
         return api_joint_parse(app, body, c, &a->in, &a->limits, err);
     return 0;
 }

@@ -345,18 +345,18 @@ static json_t *opt_time(int64_t t)
 
 static json_t *party_json(const struct case_party *p)
 {
-    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "unit_id", (json_int_t)p->unit_id,
-                          "code", p->unit_code, "name", p->unit_name, "role",
-                          party_role_name(p->role), "state", party_state_name(p->state),
-                          "asked_at", opt_time(p->asked_at));
+    json_t *o =
+        json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "unit_id", (json_int_t)p->unit_id, "code",
+                  p->unit_code, "name", p->unit_name, "role", party_role_name(p->role), "state",
+                  party_state_name(p->state), "asked_at", opt_time(p->asked_at));
 
     if (p->role == PARTY_WHISTLED) {
         json_object_set_new(o, "by_unit_id", json_integer(p->by_unit_id));
         json_object_set_new(o, "report_by", opt_time(p->report_by));
         json_object_set_new(o, "reported_at", opt_time(p->reported_at));
-        json_object_set_new(o, "on_time", p->reported_at ? json_boolean(p->reported_at <=
-                                                                         p->report_by)
-                                                         : json_null());
+        json_object_set_new(o, "on_time",
+                            p->reported_at ? json_boolean(p->reported_at <= p->report_by)
+                                           : json_null());
         json_object_set_new(o, "person", json_str_or_null(p->person));
         json_object_set_new(o, "replied_at", opt_time(p->replied_at));
         json_object_set_new(o, "released_at", opt_time(p->released_at));
@@ -364,8 +364,8 @@ static json_t *party_json(const struct case_party *p)
         json_object_set_new(o, "pending", json_boolean(joint_pending(p)));
     }
     if (p->role == PARTY_CLAIMANT) {
-        json_object_set_new(o, "claimed_by", p->account_id ? json_integer(p->account_id)
-                                                           : json_null());
+        json_object_set_new(o, "claimed_by",
+                            p->account_id ? json_integer(p->account_id) : json_null());
         json_object_set_new(o, "done_at", opt_time(p->done_at));
         json_object_set_new(o, "hours", json_real(p->hours));
     }
@@ -489,8 +489,7 @@ static int parse_prefixes(const json_t *body, struct claim_profile *pr, struct g
 
     if (!json_is_array(cats) || json_array_size(cats) > JOINT_MAX_CAPS)
         return gz_fail(err, GZ_EINVAL, "categories",
-                       "categories must be a list of at most %d category prefixes",
-                       JOINT_MAX_CAPS);
+                       "categories must be a list of at most %d category prefixes", JOINT_MAX_CAPS);
     json_array_foreach(cats, i, v) {
         const char *s = json_string_value(v);
         if (!s || !*s || strlen(s) > CATEGORY_CODE_MAX || strspn(s, "0123456789") != strlen(s) ||
@@ -630,8 +629,8 @@ static int parse_near(struct http_req *r, struct claim_query *q)
     if (radius) {
         q->radius_m = strtod(radius, &end);
         if (end == radius || *end || !(q->radius_m >= 1 && q->radius_m <= CLAIMS_RADIUS_MAX)) {
-            http_reply_error(r, 400, "bad_request", "radius",
-                             "radius must be 1 to %.0f metres", CLAIMS_RADIUS_MAX);
+            http_reply_error(r, 400, "bad_request", "radius", "radius must be 1 to %.0f metres",
+                             CLAIMS_RADIUS_MAX);
             return -1;
         }
     }
@@ -730,20 +729,19 @@ static void get_claims_open(struct http_req *r, void *arg)
 static int add_item(void *arg, const struct claim_item *it)
 {
     json_array_append_new(
-        arg, json_pack("{s:s, s:I, s:s, s:o, s:o, s:f, s:o, s:o}", "number", it->number, "unit_id",
-                       (json_int_t)it->unit_id, "state", party_state_name(it->state),
-                       "claimed_at", opt_time(it->claimed_at), "done_at", opt_time(it->done_at),
-                       "hours", it->hours, "claimed_by",
-                       it->claimed_by ? json_integer(it->claimed_by) : json_null(), "done_by",
-                       it->done_by ? json_integer(it->done_by) : json_null()));
+        arg,
+        json_pack("{s:s, s:I, s:s, s:o, s:o, s:f, s:o, s:o}", "number", it->number, "unit_id",
+                  (json_int_t)it->unit_id, "state", party_state_name(it->state), "claimed_at",
+                  opt_time(it->claimed_at), "done_at", opt_time(it->done_at), "hours", it->hours,
+                  "claimed_by", it->claimed_by ? json_integer(it->claimed_by) : json_null(),
+                  "done_by", it->done_by ? json_integer(it->done_by) : json_null()));
     return 0;
 }
 
 /* The account itself, and admins and supervisors, who answer for people's work. */
 static bool may_read_claims(const struct principal *p, int64_t id)
 {
-    return p->account_id == id || auth_has_role(p, ROLE_ADMIN) ||
-           auth_has_role(p, ROLE_SUPERVISOR);
+    return p->account_id == id || auth_has_role(p, ROLE_ADMIN) || auth_has_role(p, ROLE_SUPERVISOR);
 }
 
 static void get_account_claims(struct http_req *r, void *arg)
@@ -773,9 +771,9 @@ static void get_account_claims(struct http_req *r, void *arg)
     }
     http_reply_json(r, 200,
                     json_pack("{s:I, s:I, s:I, s:I, s:f, s:o}", "account_id", (json_int_t)id,
-                              "claimed", (json_int_t)st.claimed, "working",
-                              (json_int_t)st.working, "completed", (json_int_t)st.completed,
-                              "hours", st.hours, "items", items));
+                              "claimed", (json_int_t)st.claimed, "working", (json_int_t)st.working,
+                              "completed", (json_int_t)st.completed, "hours", st.hours, "items",
+                              items));
 }
 
 int api_joint_routes(struct router *r)

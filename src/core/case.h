@@ -104,7 +104,7 @@ struct case_rec {
     size_t n_parties;
     int claimable;           /* offered for claims: -1 as its category says, 0 no, 1 yes */
     bool category_claimable; /* its category's flag, as loaded */
-    bool joint_changed;      /* set by the workflow: the store writes changed parties and claimable */
+    bool joint_changed; /* set by the workflow: the store writes changed parties and claimable */
 };
 
 void case_init(struct case_rec *c);

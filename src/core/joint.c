@@ -218,8 +218,7 @@ static int whistle_check(const struct case_rec *c, const struct wf_input *in, in
     return 0;
 }
 
-int joint_whistle(struct case_rec *c, const struct wf_input *in, json_t **body,
-                  struct gz_err *err)
+int joint_whistle(struct case_rec *c, const struct wf_input *in, json_t **body, struct gz_err *err)
 {
     int64_t by = in->report_by ? in->report_by : in->now + in->report_window;
     int rc = whistle_check(c, in, by, err);
@@ -272,22 +271,20 @@ int joint_report(struct case_rec *c, const struct wf_input *in, json_t **body, s
     if (rc)
         return rc;
     if (strlen(in->person) >= GZ_MAX_NAME)
-        return gz_fail(err, GZ_EINVAL, "person", "person is longer than %d bytes",
-                       GZ_MAX_NAME - 1);
+        return gz_fail(err, GZ_EINVAL, "person", "person is longer than %d bytes", GZ_MAX_NAME - 1);
     if (!(p = acting_party(c, in, err)))
         return err->code;
     p->state = PS_REPORTED;
     p->reported_at = in->now;
     p->account_id = in->actor_account_id;
     text_copy(p->person, sizeof(p->person), in->person);
-    *body = json_pack("{s:I, s:s, s:b, s:I}", "unit_id", (json_int_t)p->unit_id, "person",
-                      in->person, "on_time", in->now <= p->report_by, "report_by",
-                      (json_int_t)p->report_by);
+    *body =
+        json_pack("{s:I, s:s, s:b, s:I}", "unit_id", (json_int_t)p->unit_id, "person", in->person,
+                  "on_time", in->now <= p->report_by, "report_by", (json_int_t)p->report_by);
     return 0;
 }
 
-int joint_co_reply(struct case_rec *c, const struct wf_input *in, json_t **body,
-                   struct gz_err *err)
+int joint_co_reply(struct case_rec *c, const struct wf_input *in, json_t **body, struct gz_err *err)
 {
     struct case_party *p;
     int rc = wf_need_text("text", in->text, err);
@@ -306,8 +303,7 @@ int joint_co_reply(struct case_rec *c, const struct wf_input *in, json_t **body,
     return 0;
 }
 
-int joint_release(struct case_rec *c, const struct wf_input *in, json_t **body,
-                  struct gz_err *err)
+int joint_release(struct case_rec *c, const struct wf_input *in, json_t **body, struct gz_err *err)
 {
     struct case_party *p;
     int rc = in->reason && *in->reason ? wf_need_text("reason", in->reason, err) : 0;
@@ -320,8 +316,8 @@ int joint_release(struct case_rec *c, const struct wf_input *in, json_t **body,
         return err->code;
     p->state = PS_RELEASED;
     p->released_at = in->now;
-    *body = json_pack("{s:I, s:b}", "unit_id", (json_int_t)p->unit_id, "reported",
-                      p->reported_at != 0);
+    *body =
+        json_pack("{s:I, s:b}", "unit_id", (json_int_t)p->unit_id, "reported", p->reported_at != 0);
     if (in->reason && *in->reason)
         json_object_set_new(*body, "reason", json_string(in->reason));
     return 0;
@@ -388,14 +384,13 @@ int joint_claim(struct case_rec *c, const struct wf_input *in, json_t **body, st
     p->account_id = in->actor_account_id;
     p->done_at = p->done_by = 0;
     p->changed = c->joint_changed = true;
-    *body = json_pack("{s:I, s:I, s:s, s:b}", "unit_id", (json_int_t)p->unit_id, "lead_unit_id",
-                      (json_int_t)c->lead_unit_id, "status", case_status_name(c->status), "again",
-                      had);
+    *body =
+        json_pack("{s:I, s:I, s:s, s:b}", "unit_id", (json_int_t)p->unit_id, "lead_unit_id",
+                  (json_int_t)c->lead_unit_id, "status", case_status_name(c->status), "again", had);
     return 0;
 }
 
-int joint_unclaim(struct case_rec *c, const struct wf_input *in, json_t **body,
-                  struct gz_err *err)
+int joint_unclaim(struct case_rec *c, const struct wf_input *in, json_t **body, struct gz_err *err)
 {
     struct case_party *p;
     int rc = in->reason && *in->reason ? wf_need_text("reason", in->reason, err) : 0;
@@ -412,8 +407,7 @@ int joint_unclaim(struct case_rec *c, const struct wf_input *in, json_t **body,
 }
 
 /* The claimant's work resolves the case, for verification like a reply. */
-int joint_complete(struct case_rec *c, const struct wf_input *in, json_t **body,
-                   struct gz_err *err)
+int joint_complete(struct case_rec *c, const struct wf_input *in, json_t **body, struct gz_err *err)
 {
     struct case_party *p;
     int rc = wf_need_text("text", in->text, err);

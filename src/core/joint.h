@@ -66,7 +66,7 @@ struct case_party {
     bool escalated;     /* whistled: its late report was supervised */
     double hours;       /* claimant: volunteer hours (0 none) */
     char person[GZ_MAX_NAME];
-    char *reply; /* heap: a whistled unit's reply, a claimant's completion text */
+    char *reply;  /* heap: a whistled unit's reply, a claimant's completion text */
     bool changed; /* set by the actions: the store writes this row */
 };
 
@@ -117,25 +117,22 @@ int64_t joint_claim_lead(const struct case_rec *c);
  * The workflow's joint actions (wf_apply calls them; see workflow.h): each
  * changes the case and its parties and describes the event in *body.
  */
-int joint_whistle(struct case_rec *c, const struct wf_input *in, json_t **body,
-                  struct gz_err *err);
-int joint_report(struct case_rec *c, const struct wf_input *in, json_t **body,
-                 struct gz_err *err);
+int joint_whistle(struct case_rec *c, const struct wf_input *in, json_t **body, struct gz_err *err);
+int joint_report(struct case_rec *c, const struct wf_input *in, json_t **body, struct gz_err *err);
 int joint_co_reply(struct case_rec *c, const struct wf_input *in, json_t **body,
                    struct gz_err *err);
-int joint_release(struct case_rec *c, const struct wf_input *in, json_t **body,
-                  struct gz_err *err);
+int joint_release(struct case_rec *c, const struct wf_input *in, json_t **body, struct gz_err *err);
 int joint_mark_claimable(struct case_rec *c, const struct wf_input *in, json_t **body,
                          struct gz_err *err);
 int joint_claim(struct case_rec *c, const struct wf_input *in, json_t **body, struct gz_err *err);
-int joint_unclaim(struct case_rec *c, const struct wf_input *in, json_t **body,
-                  struct gz_err *err);
+int joint_unclaim(struct case_rec *c, const struct wf_input *in, json_t **body, struct gz_err *err);
 int joint_complete(struct case_rec *c, const struct wf_input *in, json_t **body,
                    struct gz_err *err);
 
 /*
  * The sweeper's part: the first whistled unit of c whose report-by has
- * passed at `now` (a report at report_by itself is in time) without a report or release, not yet escalated; NULL when none.
+ * passed at `now` (a report at report_by itself is in time) without a report or release, not yet
+ * escalated; NULL when none.
  */
 struct case_party *joint_late_report(const struct case_rec *c, int64_t now);
 

@@ -339,8 +339,7 @@ static bool excused(const struct kpi_party *p, const struct kpi_limits *lim)
 }
 
 /* Co-units of dispatch, whistled units held to their report, claimants still on it. */
-static bool is_co(const struct kpi_case *c, const struct kpi_party *p,
-                  const struct kpi_limits *lim)
+static bool is_co(const struct kpi_case *c, const struct kpi_party *p, const struct kpi_limits *lim)
 {
     if (p->unit_id == c->lead_unit_id)
         return false;
@@ -419,8 +418,7 @@ static void party_facts(struct adder *ad, const struct kpi_case *c, const struct
 }
 
 /* lead, co-units, then the areas and the whole platform; returns how many */
-static size_t case_targets(const struct kpi_case *c, struct target *t,
-                           const struct kpi_limits *lim)
+static size_t case_targets(const struct kpi_case *c, struct target *t, const struct kpi_limits *lim)
 {
     size_t n = 0;
 

@@ -22,8 +22,9 @@
  * the whistle limit when it has none) on the day it was asked, unless it was released before it
  * was due without reporting (excused); a claimant counts claims and claims_done, unless it gave
  * the case back; both for the unit (basis lead) and the case's areas. Whistled units (not
- * excused) and claimants (not dropped) are co-units of the case like those of dispatch. Events add, for the unit they name (basis lead): dispatches (a
- * dispatch or redispatch to it) and returns (it returned a case).
+ * excused) and claimants (not dropped) are co-units of the case like those of dispatch. Events add,
+ * for the unit they name (basis lead): dispatches (a dispatch or redispatch to it) and returns (it
+ * returned a case).
  *
  * Durations (handling and the three stages intake->dispatch, dispatch->response,
  * response->reply) also go into histograms of KPI_BINS bins, two per octave from one

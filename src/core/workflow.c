@@ -84,8 +84,8 @@ static const struct rule rules[ACT_COUNT] = {
                             true},
     [ACT_CLAIM] = {"claim", R(ROLE_HANDLER) | R(ROLE_SUPERVISOR), WF_SCOPE_CLAIM,
                    S(CASE_RECEIVED) | S(CASE_DISPATCHED) | S(CASE_ACCEPTED), false},
-    [ACT_UNCLAIM] = {"unclaim", R(ROLE_HANDLER) | R(ROLE_SUPERVISOR), WF_SCOPE_PARTY,
-                     JOINT_STATES, true},
+    [ACT_UNCLAIM] = {"unclaim", R(ROLE_HANDLER) | R(ROLE_SUPERVISOR), WF_SCOPE_PARTY, JOINT_STATES,
+                     true},
     [ACT_COMPLETE] = {"complete", R(ROLE_HANDLER) | R(ROLE_SUPERVISOR), WF_SCOPE_PARTY,
                       S(CASE_ACCEPTED), false},
 };

@@ -194,8 +194,7 @@ int sq_parties_write(struct sqconn *c, struct case_rec *cr, struct gz_err *err)
 
 /* ---- the sweeper's question ---- */
 
-int sqo_whistle_due(struct store *s, int64_t now, store_number_fn fn, void *ctx,
-                    struct gz_err *err)
+int sqo_whistle_due(struct store *s, int64_t now, store_number_fn fn, void *ctx, struct gz_err *err)
 {
     static const char sql[] =
         "SELECT DISTINCT c.number, c.id FROM case_units u JOIN cases c ON c.id = u.case_id"
@@ -331,8 +330,8 @@ static char *profile_json(const struct claim_profile *p, bool prefixes)
     char *s;
 
     for (size_t i = 0; i < (prefixes ? p->n_prefixes : p->n_areas); i++)
-        json_array_append_new(a, prefixes ? json_string(p->prefixes[i])
-                                          : json_integer(p->areas[i]));
+        json_array_append_new(a,
+                              prefixes ? json_string(p->prefixes[i]) : json_integer(p->areas[i]));
     s = json_dumps(a, JSON_COMPACT);
     json_decref(a);
     return s;

@@ -86,9 +86,9 @@ START_TEST(whistle_report_reply_release)
                      GZ_EINVAL);
     ck_assert_int_eq(act(&f, ACT_WHISTLE, (struct wf_input){.n_units = 2, .units = {31, 31}}),
                      GZ_EINVAL);
-    ck_assert_int_eq(act(&f, ACT_WHISTLE, (struct wf_input){.n_units = 1, .units = {31},
-                                                            .report_by = T0 - 1}),
-                     GZ_EINVAL);
+    ck_assert_int_eq(
+        act(&f, ACT_WHISTLE, (struct wf_input){.n_units = 1, .units = {31}, .report_by = T0 - 1}),
+        GZ_EINVAL);
     ck_assert_str_eq(f.err.field, "report_by");
     ck_assert_int_eq(act(&f, ACT_WHISTLE, w), 0);
     ck_assert_str_eq(f.ev.kind, "whistle");
@@ -113,9 +113,9 @@ START_TEST(whistle_report_reply_release)
     ck_assert_str_eq(f.err.field, "person");
     ck_assert_int_eq(act(&f, ACT_CO_REPLY, (struct wf_input){.unit_id = 31, .text = "x"}),
                      GZ_ECONFLICT);
-    ck_assert_int_eq(act(&f, ACT_REPORT, (struct wf_input){.unit_id = 31, .person = "张三",
-                                                           .now = T0 + 600}),
-                     0);
+    ck_assert_int_eq(
+        act(&f, ACT_REPORT, (struct wf_input){.unit_id = 31, .person = "张三", .now = T0 + 600}),
+        0);
     ck_assert_int_eq(joint_party(&f.c, 31)->state, PS_REPORTED);
     ck_assert_ptr_nonnull(strstr(f.ev.body, "\"on_time\":true"));
     ck_assert_int_eq(act(&f, ACT_REPORT, (struct wf_input){.unit_id = 31, .person = "x"}),
@@ -125,8 +125,7 @@ START_TEST(whistle_report_reply_release)
     ck_assert_str_eq(joint_party(&f.c, 31)->reply, "已到场");
     ck_assert_int_eq(act(&f, ACT_RELEASE, (struct wf_input){.unit_id = 31}), GZ_ECONFLICT);
     ck_assert_int_eq(act(&f, ACT_RELEASE, (struct wf_input){0}), GZ_EINVAL);
-    ck_assert_int_eq(act(&f, ACT_RELEASE, (struct wf_input){.unit_id = 32, .reason = "不需要"}),
-                     0);
+    ck_assert_int_eq(act(&f, ACT_RELEASE, (struct wf_input){.unit_id = 32, .reason = "不需要"}), 0);
     ck_assert_int_eq(joint_pending_units(&f.c, NULL, 0), 0);
     ck_assert(allowed(&f, ACT_REPLY));
     ck_assert_int_eq(act(&f, ACT_REPLY, (struct wf_input){.text = "联合处置完毕"}), 0);
@@ -146,9 +145,8 @@ START_TEST(late_reports)
     ck_assert_ptr_null(joint_late_report(&f.c, T0 + 1800)); /* due, not late yet */
     ck_assert_ptr_eq(joint_late_report(&f.c, T0 + 1801), joint_party(&f.c, 31));
     joint_party(&f.c, 31)->escalated = true; /* what the sweeper does */
-    ck_assert_int_eq(act(&f, ACT_REPORT, (struct wf_input){.unit_id = 32, .person = "p",
-                                                           .now = T0 + 3600}),
-                     0);
+    ck_assert_int_eq(
+        act(&f, ACT_REPORT, (struct wf_input){.unit_id = 32, .person = "p", .now = T0 + 3600}), 0);
     ck_assert_ptr_nonnull(strstr(f.ev.body, "\"on_time\":false"));
     ck_assert_int_eq(act(&f, ACT_RELEASE, (struct wf_input){.unit_id = 33}), 0);
     ck_assert_ptr_null(joint_late_report(&f.c, T0 + 86400));
@@ -215,13 +213,13 @@ START_TEST(claim_unclaim_complete)
     ck_assert_int_eq(act(&f, ACT_CLAIM, (struct wf_input){.unit_id = 22}), GZ_EINVAL); /* lead */
     ck_assert_int_eq(act(&f, ACT_CLAIM, (struct wf_input){.unit_id = 40, .now = T0 + 60}), 0);
     ck_assert_uint_eq(f.c.n_parties, 1); /* the same row, claimed anew */
-    ck_assert_int_eq(act(&f, ACT_COMPLETE, (struct wf_input){.unit_id = 40, .hours = 2000,
-                                                             .text = "x"}),
-                     GZ_EINVAL);
+    ck_assert_int_eq(
+        act(&f, ACT_COMPLETE, (struct wf_input){.unit_id = 40, .hours = 2000, .text = "x"}),
+        GZ_EINVAL);
     ck_assert_str_eq(f.err.field, "hours");
-    ck_assert_int_eq(act(&f, ACT_COMPLETE, (struct wf_input){.unit_id = 40, .hours = 1.5,
-                                                             .text = "已完成",
-                                                             .actor_account_id = 6}),
+    ck_assert_int_eq(act(&f, ACT_COMPLETE,
+                         (struct wf_input){
+                             .unit_id = 40, .hours = 1.5, .text = "已完成", .actor_account_id = 6}),
                      0);
     ck_assert_int_eq(f.c.status, CASE_RESOLVED);
     ck_assert_str_eq(f.c.reply, "已完成");
@@ -278,18 +276,23 @@ START_TEST(kpi_reads_parties)
 {
     struct kpi_acc *a = kpi_acc_new();
     struct kpi_limits lim = {.whistle_s = 1800, .dispatch_s = 7200, .verify_s = 86400};
-    struct kpi_case c = {.status = CASE_ACCEPTED, .lead_unit_id = LEAD, .created_at = T0,
-                         .dispatched_at = T0, .contacted = -1, .solved = -1, .n_parties = 5};
+    struct kpi_case c = {.status = CASE_ACCEPTED,
+                         .lead_unit_id = LEAD,
+                         .created_at = T0,
+                         .dispatched_at = T0,
+                         .contacted = -1,
+                         .solved = -1,
+                         .n_parties = 5};
 
     /* reported in time by its own report_by (longer than the city's limit) */
-    c.parties[0] = (struct kpi_party){31, KPI_PARTY_WHISTLED, false, T0, T0 + 3000, T0 + 3600,
-                                      0, false};
+    c.parties[0] =
+        (struct kpi_party){31, KPI_PARTY_WHISTLED, false, T0, T0 + 3000, T0 + 3600, 0, false};
     /* late */
-    c.parties[1] = (struct kpi_party){32, KPI_PARTY_WHISTLED, false, T0, T0 + 4000, T0 + 3600,
-                                      0, false};
+    c.parties[1] =
+        (struct kpi_party){32, KPI_PARTY_WHISTLED, false, T0, T0 + 4000, T0 + 3600, 0, false};
     /* released before it was due, never reported: excused, not a co-unit */
-    c.parties[2] = (struct kpi_party){33, KPI_PARTY_WHISTLED, false, T0, 0, T0 + 3600, T0 + 60,
-                                      false};
+    c.parties[2] =
+        (struct kpi_party){33, KPI_PARTY_WHISTLED, false, T0, 0, T0 + 3600, T0 + 60, false};
     /* a claimant that completed, and one that gave the case back */
     c.parties[3] = (struct kpi_party){40, KPI_PARTY_CLAIMANT, true, T0, 0, 0, 0, false};
     c.parties[4] = (struct kpi_party){41, KPI_PARTY_CLAIMANT, false, T0, 0, 0, 0, true};

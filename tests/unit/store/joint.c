@@ -41,10 +41,10 @@ static struct store *fresh(void)
     snprintf(path, sizeof(path), "%s/t.db", dir);
     s = store_open(path, NULL, &err);
     ck_assert_ptr_nonnull(s);
-    unit(s, "city", UNIT_CITY, NULL);     /* 1 */
-    unit(s, "st", UNIT_STREET, "city");   /* 2 */
-    unit(s, "d1", UNIT_DEPARTMENT, "city"); /* 3 */
-    unit(s, "d2", UNIT_DEPARTMENT, "city"); /* 4 */
+    unit(s, "city", UNIT_CITY, NULL);         /* 1 */
+    unit(s, "st", UNIT_STREET, "city");       /* 2 */
+    unit(s, "d1", UNIT_DEPARTMENT, "city");   /* 3 */
+    unit(s, "d2", UNIT_DEPARTMENT, "city");   /* 4 */
     unit(s, "vt", UNIT_VOLUNTEER_TEAM, "st"); /* 5 */
     category_init(&cat);
     snprintf(cat.code, sizeof(cat.code), "05");
@@ -125,18 +125,20 @@ START_TEST(parties_round_trip_and_sweep)
     intake(s, n);
     ck_assert_int_eq(apply(s, n, (struct wf_input){.action = ACT_DISPATCH, .unit_id = 2}, &c), 0);
     case_release(&c);
-    ck_assert_int_eq(apply(s, n,
-                           (struct wf_input){.action = ACT_WHISTLE, .n_units = 2, .units = {3, 4},
-                                             .actor_unit_id = 2},
-                           &c),
-                     0);
+    ck_assert_int_eq(
+        apply(s, n,
+              (struct wf_input){
+                  .action = ACT_WHISTLE, .n_units = 2, .units = {3, 4}, .actor_unit_id = 2},
+              &c),
+        0);
     ck_assert_uint_eq(c.n_parties, 3); /* read back after the write */
     case_release(&c);
-    ck_assert_int_eq(apply(s, n,
-                           (struct wf_input){.action = ACT_REPORT, .unit_id = 3, .person = "王",
-                                             .actor_account_id = 7},
-                           &c),
-                     0);
+    ck_assert_int_eq(
+        apply(s, n,
+              (struct wf_input){
+                  .action = ACT_REPORT, .unit_id = 3, .person = "王", .actor_account_id = 7},
+              &c),
+        0);
     case_release(&c);
     ck_assert_int_eq(store_case_get(s, n, 0, &c, &err), 0);
     ck_assert_uint_eq(c.n_parties, 3);
@@ -191,8 +193,8 @@ static int item_fn(void *ctx, const struct claim_item *it)
 START_TEST(profiles_claims_and_stats)
 {
     struct store *s = fresh();
-    struct claim_profile p = {.n_prefixes = 2, .prefixes = {"05", "0601"}, .n_areas = 1,
-                              .areas = {2}};
+    struct claim_profile p = {
+        .n_prefixes = 2, .prefixes = {"05", "0601"}, .n_areas = 1, .areas = {2}};
     struct claim_profile got, bad = {.n_areas = 1, .areas = {999}};
     struct claim_stats st;
     struct case_rec c;
@@ -218,18 +220,20 @@ START_TEST(profiles_claims_and_stats)
     snprintf(p.prefixes[0], sizeof(p.prefixes[0]), "06"); /* wrong capability */
     ck_assert_int_eq(open_claims(s, &p), 0);
     snprintf(p.prefixes[0], sizeof(p.prefixes[0]), "05");
-    ck_assert_int_eq(apply(s, n,
-                           (struct wf_input){.action = ACT_CLAIM, .unit_id = 5,
-                                             .actor_account_id = 8},
-                           &c),
-                     0);
+    ck_assert_int_eq(
+        apply(s, n, (struct wf_input){.action = ACT_CLAIM, .unit_id = 5, .actor_account_id = 8},
+              &c),
+        0);
     ck_assert_int_eq(c.status, CASE_ACCEPTED);
     ck_assert_int_eq(c.lead_unit_id, 2);
     case_release(&c);
     ck_assert_int_eq(open_claims(s, &p), 0); /* taken */
     ck_assert_int_eq(apply(s, n,
-                           (struct wf_input){.action = ACT_COMPLETE, .unit_id = 5, .text = "ok",
-                                             .hours = 3, .actor_account_id = 9},
+                           (struct wf_input){.action = ACT_COMPLETE,
+                                             .unit_id = 5,
+                                             .text = "ok",
+                                             .hours = 3,
+                                             .actor_account_id = 9},
                            &c),
                      0);
     case_release(&c);
