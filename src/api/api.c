@@ -12,7 +12,7 @@ int api_register(struct router *r)
         api_open311_routes,    api_clients_routes,       api_open311_admin_routes,
         api_kpi_routes,        api_effectiveness_routes, api_hotspots_routes,
         api_web_routes,        api_suggest_routes,       api_public_routes,
-        api_kb_routes,         api_attachments_routes,
+        api_kb_routes,         api_attachments_routes,   api_joint_routes,
     };
 
     for (size_t i = 0; i < GZ_ARRAY_LEN(parts); i++)

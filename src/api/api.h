@@ -59,5 +59,6 @@ int api_kb_routes(struct router *r);
 int api_attachments_routes(struct router *r);
 /* GET /api/v1/cases/export.csv|.json (case_query.c), ahead of /cases/{number} */
 int api_case_export_routes(struct router *r);
+int api_joint_routes(struct router *r);
 
 #endif

@@ -2,6 +2,7 @@
 #include "gz.h"
 
 #include "api/case_view.h"
+#include "api/joint.h"
 #include "core/workflow.h"
 #include "util/json.h"
 #include "util/text.h"
@@ -119,6 +120,8 @@ json_t *view_case(const struct case_rec *c, bool full_pii, unsigned allowed)
         json_object_set_new(o, "parked_from", json_string(case_status_name(c->parked_from)));
     json_object_set_new(o, "place", place_json(c));
     json_object_set_new(o, "allowed_actions", allowed_json(allowed));
+    json_object_set_new(o, "claimable", json_boolean(joint_claimable(c)));
+    json_object_set_new(o, "units", api_joint_units_json(c));
     return o;
 }
 

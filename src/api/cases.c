@@ -12,6 +12,7 @@
 
 #include "api/attachments.h"
 #include "api/case_view.h"
+#include "api/joint.h"
 #include "api/kb.h"
 #include "core/calendar.h"
 #include "core/dedup.h"
@@ -61,7 +62,11 @@ static int64_t may_act(struct app *app, const struct principal *p, enum case_act
     case WF_SCOPE_LEAD: return role_unit_over(app, p, wf_roles(a), c->lead_unit_id);
     case WF_SCOPE_TARGET:
         return target ? role_unit_over(app, p, wf_roles(a), target) : role_unit(p, wf_roles(a));
-    default: return role_unit(p, wf_roles(a));
+    case WF_SCOPE_ANY: return role_unit(p, wf_roles(a));
+    default: {
+        struct wf_input in = {.action = a, .unit_id = target};
+        return api_joint_may_act(app, p, c, &in, true);
+    }
     }
 }
 
@@ -320,6 +325,26 @@ static int visible_case(struct http_req *r, struct app *app, const struct princi
     return 0;
 }
 
+/* An outside unit may claim a case it cannot see yet (GET /claims/open offered it). */
+static int claim_or_visible(struct http_req *r, struct app *app, const struct principal *p,
+                            const json_t *body, struct case_rec *c)
+{
+    const char *action = json_string_value(json_object_get(body, "action"));
+    struct gz_err err = {0};
+
+    if (!action || strcmp(action, "claim") != 0)
+        return visible_case(r, app, p, c);
+    if (store_case_get(app->store, http_param(r, "number"), 0, c, &err)) {
+        api_fail(r, &err);
+        return -1;
+    }
+    if (api_case_visible(app, p, c) || api_joint_may_claim(app, p, c))
+        return 0;
+    case_release(c);
+    http_reply_error(r, 404, "not_found", "number", "case %s not found", http_param(r, "number"));
+    return -1;
+}
+
 static void get_case(struct http_req *r, void *arg)
 {
     struct app *app = arg;
@@ -396,10 +421,15 @@ static void get_events(struct http_req *r, void *arg)
 
 /* ---- actions ---- */
 
+/* clang-format off */
 static const char *const action_keys[] = {
     "action",    "unit",   "co_units",     "category", "reason",    "text",       "note", "pass",
     "contacted", "solved", "satisfaction", "into",     "extension", "visibility", "kb_entry",
-    "lang",      NULL};
+    "lang",
+    /* joint handling (api/joint.c) */
+    "units", "report_by", "minutes", "person", "hours", "photos", "claimable",
+    NULL};
+/* clang-format on */
 
 struct act {
     struct wf_input in;
@@ -528,6 +558,8 @@ static int parse_action(struct app *app, const json_t *body, const struct case_r
     a->in.pass = pass;
     if (a->in.action == ACT_DISPATCH || a->in.action == ACT_REDISPATCH)
         return parse_dispatch(app, body, c, a, err);
+    if (api_joint_scope(a->in.action) || a->in.action == ACT_MARK_CLAIMABLE)
+        return api_joint_parse(app, body, c, &a->in, &a->limits, err);
     return 0;
 }
 
@@ -571,10 +603,13 @@ static void reply_conflict(struct http_req *r, struct app *app, const struct pri
         for (int i = 0; i < ACT_COUNT; i++)
             if (mask & (1u << i))
                 json_array_append_new(allowed, json_string(wf_action_name((enum case_action)i)));
-        http_reply_json(r, 409,
-                        json_pack("{s:{s:s, s:s, s:s}, s:s, s:o}", "error", "code", "conflict",
-                                  "message", err->msg, "field", err->field, "status",
-                                  case_status_name(c.status), "allowed", allowed));
+        json_t *body = json_pack("{s:{s:s, s:s, s:s}, s:s, s:o}", "error", "code", "conflict",
+                                 "message", err->msg, "field", err->field, "status",
+                                 case_status_name(c.status), "allowed", allowed);
+        json_t *pending = api_joint_pending_json(&c);
+        if (pending) /* whistled units that hold the case open */
+            json_object_set_new(body, "pending_units", pending);
+        http_reply_json(r, 409, body);
         case_release(&c);
         return;
     }
@@ -604,9 +639,10 @@ static int check_rights(struct app *app, const struct principal *p, const struct
         return gz_fail(err, GZ_EFORBIDDEN, "action", "your roles do not allow you to %s cases",
                        name);
     if (!(wf_allowed(c) & (1u << a->in.action)))
-        return gz_fail(err, GZ_ECONFLICT, "action", "%s is not allowed while the case is %s", name,
-                       case_status_name(c->status));
-    a->in.actor_unit_id = may_act(app, p, a->in.action, c, a->in.unit_id);
+        return wf_refuse(c, a->in.action, err);
+    a->in.actor_unit_id = api_joint_scope(a->in.action)
+                              ? api_joint_may_act(app, p, c, &a->in, false)
+                              : may_act(app, p, a->in.action, c, a->in.unit_id);
     if (!a->in.actor_unit_id)
         return gz_fail(err, GZ_EFORBIDDEN, "action", "your roles do not allow you to %s this case",
                        name);
@@ -637,7 +673,7 @@ static void post_action(struct http_req *r, void *arg)
         return;
     memset(&a, 0, sizeof(a));
     case_init(&out);
-    if (!(body = api_body(r)) || visible_case(r, app, &p, &c))
+    if (!(body = api_body(r)) || claim_or_visible(r, app, &p, body, &c))
         goto out_body;
     api_access_note(&p, c.number);
     if (parse_action(app, body, &c, &a, &err) || check_rights(app, &p, &c, &a, &err) ||

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "core/case.h"
+#include "core/joint.h"
 #include "util/text.h"
 
 static const char *const status_names[CASE_STATUS_COUNT] = {
@@ -22,6 +23,7 @@ void case_init(struct case_rec *c)
     c->lat = c->lon = CASE_NO_COORD;
     c->contacted = c->solved = -1;
     c->located = -1;
+    c->claimable = -1;
 }
 
 void case_release(struct case_rec *c)
@@ -29,6 +31,7 @@ void case_release(struct case_rec *c)
     free(c->text);
     free(c->address);
     free(c->reply);
+    joint_parties_free(c->parties, c->n_parties);
     case_init(c);
 }
 

@@ -12,6 +12,7 @@
 #include "util/limits.h"
 
 struct gz_err;
+struct case_party;
 
 enum case_status {
     CASE_RECEIVED,
@@ -98,6 +99,12 @@ struct case_rec {
     struct tlimit extension_limit; /* what was asked for */
     char *reply;                   /* public reply text, heap */
     int64_t version;               /* bumps on every change */
+    /* joint handling (core/joint.h): every unit party to the case, loaded with it (heap) */
+    struct case_party *parties;
+    size_t n_parties;
+    int claimable;           /* offered for claims: -1 as its category says, 0 no, 1 yes */
+    bool category_claimable; /* its category's flag, as loaded */
+    bool joint_changed; /* set by the workflow: the store writes changed parties and claimable */
 };
 
 void case_init(struct case_rec *c);

@@ -325,23 +325,50 @@ static void add_hist(struct adder *ad, const struct target *t, int64_t at, enum 
     n[kpi_bin(to > from ? to - from : 0)] += ad->sign;
 }
 
-static bool has_co(const struct kpi_case *c)
+/* The moment a whistled unit had to report by. */
+static int64_t report_due(const struct kpi_party *p, const struct kpi_limits *lim)
+{
+    return p->report_by ? p->report_by : p->asked_at + lim->whistle_s;
+}
+
+/* A whistled unit let go before it was due, without reporting, is not held to it. */
+static bool excused(const struct kpi_party *p, const struct kpi_limits *lim)
+{
+    return p->role == KPI_PARTY_WHISTLED && p->released_at && !p->reported_at &&
+           p->released_at <= report_due(p, lim);
+}
+
+/* Co-units of dispatch, whistled units held to their report, claimants still on it. */
+static bool is_co(const struct kpi_case *c, const struct kpi_party *p, const struct kpi_limits *lim)
+{
+    if (p->unit_id == c->lead_unit_id)
+        return false;
+    switch (p->role) {
+    case KPI_PARTY_CO: return true;
+    case KPI_PARTY_WHISTLED: return !excused(p, lim);
+    case KPI_PARTY_CLAIMANT: return !p->dropped;
+    default: return false;
+    }
+}
+
+static bool has_co(const struct kpi_case *c, const struct kpi_limits *lim)
 {
     for (size_t i = 0; i < c->n_parties; i++)
-        if (c->parties[i].role == KPI_PARTY_CO && c->parties[i].unit_id != c->lead_unit_id)
+        if (is_co(c, &c->parties[i], lim))
             return true;
     return false;
 }
 
 /* The facts of the case's handling, for its lead, a co-unit or an area. */
-static void handling_facts(struct adder *ad, const struct kpi_case *c, const struct target *t)
+static void handling_facts(struct adder *ad, const struct kpi_case *c, const struct target *t,
+                           const struct kpi_limits *lim)
 {
     bool ontime = c->accepted_at && (!c->respond_by || c->accepted_at <= c->respond_by);
     bool closed = c->status == CASE_CLOSED && c->closed_at;
 
     add(ad, t, c->dispatched_at, KPI_C_dispatched, 1);
     add(ad, t, c->dispatched_at, KPI_C_accepted_ontime, ontime);
-    add(ad, t, c->dispatched_at, KPI_C_joint, has_co(c));
+    add(ad, t, c->dispatched_at, KPI_C_joint, has_co(c, lim));
     add_hist(ad, t, c->dispatched_at, KPI_M_TO_DISPATCH, c->created_at, c->dispatched_at);
     add_hist(ad, t, c->dispatched_at, KPI_M_TO_RESPONSE, c->dispatched_at, c->accepted_at);
     if (c->resolve_by) {
@@ -376,10 +403,10 @@ static void closing_facts(struct adder *ad, const struct kpi_case *c, const stru
 static void party_facts(struct adder *ad, const struct kpi_case *c, const struct kpi_party *p,
                         const struct target *t, const struct kpi_limits *lim)
 {
-    bool in_time = p->reported_at && p->reported_at <= p->asked_at + lim->whistle_s;
+    bool in_time = p->reported_at && p->reported_at <= report_due(p, lim);
 
     (void)c;
-    if (!p->asked_at)
+    if (!p->asked_at || excused(p, lim) || (p->role == KPI_PARTY_CLAIMANT && p->dropped))
         return;
     if (p->role == KPI_PARTY_WHISTLED) {
         add(ad, t, p->asked_at, KPI_C_whistled, 1);
@@ -391,14 +418,14 @@ static void party_facts(struct adder *ad, const struct kpi_case *c, const struct
 }
 
 /* lead, co-units, then the areas and the whole platform; returns how many */
-static size_t case_targets(const struct kpi_case *c, struct target *t)
+static size_t case_targets(const struct kpi_case *c, struct target *t, const struct kpi_limits *lim)
 {
     size_t n = 0;
 
     if (c->lead_unit_id)
         t[n++] = (struct target){c->lead_unit_id, KPI_LEAD, 0};
     for (size_t i = 0; i < c->n_parties && i < KPI_MAX_PARTIES; i++)
-        if (c->parties[i].role == KPI_PARTY_CO && c->parties[i].unit_id != c->lead_unit_id)
+        if (is_co(c, &c->parties[i], lim))
             t[n++] = (struct target){c->parties[i].unit_id, KPI_CO, 0};
     for (int level = 1; level <= 4; level++)
         if (c->area[level])
@@ -417,7 +444,7 @@ int kpi_case_facts(struct kpi_acc *a, const struct kpi_case *c, int sign,
 
     if (c->status == CASE_MERGED || c->status == CASE_INVALID)
         return 0;
-    n = case_targets(c, t);
+    n = case_targets(c, t, lim);
     for (size_t i = 0; i < n; i++) {
         if (t[i].basis == KPI_AREA) {
             add(&ad, &t[i], c->created_at, KPI_C_received, 1);
@@ -425,7 +452,7 @@ int kpi_case_facts(struct kpi_acc *a, const struct kpi_case *c, int sign,
                 c->status == CASE_CLOSED && !c->dispatched_at);
         }
         if (dispatched)
-            handling_facts(&ad, c, &t[i]);
+            handling_facts(&ad, c, &t[i], lim);
         if (c->status == CASE_CLOSED && c->closed_at && (t[i].basis == KPI_AREA || dispatched))
             closing_facts(&ad, c, &t[i]);
     }

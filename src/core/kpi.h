@@ -18,10 +18,13 @@
  *   closed_at     closed; rated (a revisit was recorded); contacted; solved; satisfied; basic
  *   resolve_by    due (to close in the period); due_closed; due_closed_ontime (closed_at <=
  * resolve_by) resolved_at   resolved; reworked (rework_count > 0); handling_n, handling_s (dispatch
- * to reply) A whistled unit counts whistled and whistle_ok (reported within the whistle limit) on
- * the day it was asked; a claimant counts claims and claims_done; both for the unit (basis lead)
- * and the case's areas. Events add, for the unit they name (basis lead): dispatches (a
- * dispatch or redispatch to it) and returns (it returned a case).
+ * to reply) A whistled unit counts whistled and whistle_ok (reported by its report_by, or within
+ * the whistle limit when it has none) on the day it was asked, unless it was released before it
+ * was due without reporting (excused); a claimant counts claims and claims_done, unless it gave
+ * the case back; both for the unit (basis lead) and the case's areas. Whistled units (not
+ * excused) and claimants (not dropped) are co-units of the case like those of dispatch. Events add,
+ * for the unit they name (basis lead): dispatches (a dispatch or redispatch to it) and returns (it
+ * returned a case).
  *
  * Durations (handling and the three stages intake->dispatch, dispatch->response,
  * response->reply) also go into histograms of KPI_BINS bins, two per octave from one
@@ -138,6 +141,9 @@ struct kpi_party {
     enum kpi_party_role role;
     bool done; /* a claimant finished its task */
     int64_t asked_at, reported_at;
+    int64_t report_by;   /* whistled: its own deadline (0: asked_at + the whistle limit) */
+    int64_t released_at; /* whistled: let go by the whistling unit */
+    bool dropped;        /* a claimant that gave the case back */
 };
 
 /* A case as its facts see it (times UTC seconds, 0 = none). */

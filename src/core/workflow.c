@@ -16,12 +16,19 @@
 
 #include <jansson.h>
 
+#include "core/joint.h"
 #include "core/workflow.h"
 #include "util/text.h"
 
 #define R(role) (1u << (role))
 #define S(status) (1u << (status))
 #define ALL_ROLES ((1u << ROLE_COUNT) - 1)
+/* who acts for a unit in joint handling: its handlers, dispatchers and supervisors */
+#define WORKERS (R(ROLE_HANDLER) | R(ROLE_DISPATCHER) | R(ROLE_SUPERVISOR))
+/* while a case is being worked on, its parties act on their own parts */
+#define JOINT_STATES (S(CASE_DISPATCHED) | S(CASE_ACCEPTED) | S(CASE_RETURNED) | S(CASE_PARKED))
+/* what a whistled unit that has neither replied nor been released holds up */
+#define HELD_BY_PENDING ((1u << ACT_REPLY) | (1u << ACT_COMPLETE) | (1u << ACT_CLOSE))
 
 struct rule {
     const char *name;
@@ -65,6 +72,22 @@ static const struct rule rules[ACT_COUNT] = {
     [ACT_REFUSE_EXTENSION] = {"refuse_extension", R(ROLE_SUPERVISOR), WF_SCOPE_LEAD,
                               S(CASE_DISPATCHED) | S(CASE_ACCEPTED) | S(CASE_RETURNED), true},
     [ACT_COMMENT] = {"comment", ALL_ROLES, WF_SCOPE_ANY, (1u << CASE_STATUS_COUNT) - 1, false},
+    [ACT_WHISTLE] = {"whistle", WORKERS, WF_SCOPE_WHISTLE, S(CASE_DISPATCHED) | S(CASE_ACCEPTED),
+                     true},
+    [ACT_REPORT] = {"report", WORKERS, WF_SCOPE_PARTY, JOINT_STATES, true},
+    [ACT_CO_REPLY] = {"co_reply", R(ROLE_HANDLER) | R(ROLE_SUPERVISOR), WF_SCOPE_PARTY,
+                      JOINT_STATES, true},
+    [ACT_RELEASE] = {"release", WORKERS, WF_SCOPE_WHISTLER, JOINT_STATES, true},
+    [ACT_MARK_CLAIMABLE] = {"mark_claimable", R(ROLE_DISPATCHER), WF_SCOPE_ANY,
+                            S(CASE_RECEIVED) | S(CASE_DISPATCHED) | S(CASE_ACCEPTED) |
+                                S(CASE_RETURNED),
+                            true},
+    [ACT_CLAIM] = {"claim", R(ROLE_HANDLER) | R(ROLE_SUPERVISOR), WF_SCOPE_CLAIM,
+                   S(CASE_RECEIVED) | S(CASE_DISPATCHED) | S(CASE_ACCEPTED), false},
+    [ACT_UNCLAIM] = {"unclaim", R(ROLE_HANDLER) | R(ROLE_SUPERVISOR), WF_SCOPE_PARTY, JOINT_STATES,
+                     true},
+    [ACT_COMPLETE] = {"complete", R(ROLE_HANDLER) | R(ROLE_SUPERVISOR), WF_SCOPE_PARTY,
+                      S(CASE_ACCEPTED), false},
 };
 
 const char *wf_action_name(enum case_action a)
@@ -101,7 +124,32 @@ unsigned wf_allowed(const struct case_rec *c)
         mask &= ~(1u << ACT_EXTEND);
     if (c->extension != EXT_REQUESTED)
         mask &= ~((1u << ACT_APPROVE_EXTENSION) | (1u << ACT_REFUSE_EXTENSION));
+    for (int a = ACT_WHISTLE; a < ACT_COUNT; a++)
+        if ((mask & (1u << a)) && !joint_case_allows(c, a))
+            mask &= ~(1u << a);
+    if (joint_pending_units(c, NULL, 0))
+        mask &= ~HELD_BY_PENDING;
     return mask;
+}
+
+int wf_refuse(const struct case_rec *c, enum case_action a, struct gz_err *err)
+{
+    int64_t ids[JOINT_MAX_PARTIES];
+    size_t n = joint_pending_units(c, ids, JOINT_MAX_PARTIES);
+    char list[JOINT_MAX_PARTIES * 21 + 1] = "";
+    size_t len = 0;
+
+    if ((unsigned)a >= ACT_COUNT)
+        return gz_fail(err, GZ_EINVAL, "action", "unknown action");
+    if (!n || !(HELD_BY_PENDING & (1u << a)) || !(rules[a].states & S(c->status)))
+        return gz_fail(err, GZ_ECONFLICT, "action", "%s is not allowed while the case is %s",
+                       rules[a].name, case_status_name(c->status));
+    for (size_t i = 0; i < n && len < sizeof(list) - 22; i++)
+        len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%lld", i ? ", " : "",
+                                (long long)ids[i]);
+    return gz_fail(err, GZ_ECONFLICT, "action",
+                   "%s must wait: whistled unit%s %s %s neither replied nor been released",
+                   rules[a].name, n > 1 ? "s" : "", list, n > 1 ? "have" : "has");
 }
 
 /* ---- inputs ---- */
@@ -121,6 +169,11 @@ static int need_text(const char *field, const char *s, struct gz_err *err)
 static int opt_text(const char *field, const char *s, struct gz_err *err)
 {
     return s && *s ? need_text(field, s, err) : 0;
+}
+
+int wf_need_text(const char *field, const char *s, struct gz_err *err)
+{
+    return need_text(field, s, err);
 }
 
 /* ---- events ---- */
@@ -452,6 +505,14 @@ static const action_fn actions[ACT_COUNT] = {
     [ACT_APPROVE_EXTENSION] = do_decide_extension,
     [ACT_REFUSE_EXTENSION] = do_decide_extension,
     [ACT_COMMENT] = do_comment,
+    [ACT_WHISTLE] = joint_whistle,
+    [ACT_REPORT] = joint_report,
+    [ACT_CO_REPLY] = joint_co_reply,
+    [ACT_RELEASE] = joint_release,
+    [ACT_MARK_CLAIMABLE] = joint_mark_claimable,
+    [ACT_CLAIM] = joint_claim,
+    [ACT_UNCLAIM] = joint_unclaim,
+    [ACT_COMPLETE] = joint_complete,
 };
 
 int wf_apply(struct case_rec *c, struct case_rec *other, const struct wf_input *in,
@@ -464,8 +525,7 @@ int wf_apply(struct case_rec *c, struct case_rec *other, const struct wf_input *
     if ((unsigned)in->action >= ACT_COUNT)
         return gz_fail(err, GZ_EINVAL, "action", "unknown action");
     if (!(wf_allowed(c) & (1u << in->action)))
-        return gz_fail(err, GZ_ECONFLICT, "action", "%s is not allowed while the case is %s",
-                       rules[in->action].name, case_status_name(c->status));
+        return wf_refuse(c, in->action, err);
     rc = opt_text("note", in->note, err);
     if (!rc)
         rc = in->action == ACT_MERGE ? do_merge(c, other, in, &body, other_ev, err)

@@ -39,6 +39,15 @@ enum case_action {
     ACT_APPROVE_EXTENSION,
     ACT_REFUSE_EXTENSION,
     ACT_COMMENT,
+    /* joint handling (core/joint.h) */
+    ACT_WHISTLE,
+    ACT_REPORT,
+    ACT_CO_REPLY,
+    ACT_RELEASE,
+    ACT_MARK_CLAIMABLE,
+    ACT_CLAIM,
+    ACT_UNCLAIM,
+    ACT_COMPLETE,
     ACT_COUNT
 };
 
@@ -47,6 +56,11 @@ enum wf_scope {
     WF_SCOPE_ANY,    /* the role anywhere */
     WF_SCOPE_LEAD,   /* the role over the case's lead unit */
     WF_SCOPE_TARGET, /* the role over the unit the action names (dispatch) */
+    /* joint handling: the API decides these with the case's parties (api/joint.c) */
+    WF_SCOPE_WHISTLE,  /* the role in a street or community that leads the case or contains it */
+    WF_SCOPE_PARTY,    /* the role over a unit party to the case in the state the action needs */
+    WF_SCOPE_WHISTLER, /* the role over the unit that whistled the unit named */
+    WF_SCOPE_CLAIM,    /* the role in an outside unit whose capabilities and area match */
 };
 
 #define WF_TEXT_MAX 5000 /* characters of a reply, reason or comment */
@@ -72,6 +86,16 @@ struct wf_input {
     const json_t *kb_cite;    /* answer: the knowledge-base entry it cites, in the event */
     int64_t actor_account_id;
     int64_t actor_unit_id;
+    /* joint handling (core/joint.h); unit_id names the party acted for (report, co_reply,
+       release, unclaim, complete) or the claiming unit (claim) */
+    size_t n_units;
+    int64_t units[CASE_MAX_CO]; /* whistle: the units summoned */
+    int64_t report_by;          /* whistle: 0 = now + report_window */
+    int64_t report_window;      /* whistle: the city's default, seconds */
+    const char *person;         /* report: the person in charge */
+    double hours;               /* complete: volunteer hours; < 0 none given */
+    int claimable;              /* mark_claimable: 0 or 1 */
+    const json_t *photos;       /* complete: references to uploaded photos, kept in the event */
 };
 
 const char *wf_action_name(enum case_action a);
@@ -80,8 +104,18 @@ int wf_action_parse(const char *s); /* -1 when unknown */
 /* Bit (1u << role) for each role that may take the action (admins may take any). */
 unsigned wf_roles(enum case_action a);
 enum wf_scope wf_scope(enum case_action a);
-/* Bit (1u << action) for every action the case's state allows now. */
+/*
+ * Bit (1u << action) for every action the case's state allows now, its
+ * parties' states included (a whistled unit still to report allows report;
+ * a pending whistled unit forbids reply, complete and close). Which of them
+ * a caller may take depends on its units: joint_party_allows for the party
+ * actions, the scopes for the rest.
+ */
 unsigned wf_allowed(const struct case_rec *c);
+/* A required text field: not blank, UTF-8, at most WF_TEXT_MAX characters. */
+int wf_need_text(const char *field, const char *s, struct gz_err *err);
+/* GZ_ECONFLICT (field "action") saying why the case does not allow a now. */
+int wf_refuse(const struct case_rec *c, enum case_action a, struct gz_err *err);
 
 /*
  * Apply an action to c (and, for merge, to the parent case `other`),

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <pthread.h>
 
+#include "core/joint.h"
 #include "core/sla.h"
 #include "jobs/sweeper.h"
 #include "store/store.h"
@@ -72,6 +73,59 @@ static int escalate_fn(void *ctx, struct case_rec *c, struct case_rec *other, st
     return 0;
 }
 
+/*
+ * A whistled unit that let its report-by pass (吹哨报到): supervised once,
+ * to its parent, one event per unit; its late report still counts against
+ * the whistle report rate (the KPI compares reported_at with report_by).
+ */
+static int late_report_fn(void *ctx, struct case_rec *c, struct case_rec *other, struct event *ev,
+                          struct event *other_ev, struct gz_err *err)
+{
+    struct escalate *x = ctx;
+    struct case_party *p = joint_late_report(c, x->now);
+    int64_t chain[2];
+    size_t n = 0;
+    json_t *to = json_array(), *body;
+
+    (void)other, (void)other_ev;
+    if (!p) {
+        json_decref(to);
+        return gz_fail(err, GZ_ENOTFOUND, "", "nothing due");
+    }
+    p->escalated = true;
+    p->changed = c->joint_changed = true;
+    if (!store_unit_chain(x->s, p->unit_id, chain, 2, &n, err) && n == 2)
+        json_array_append_new(to, json_integer(chain[1]));
+    snprintf(ev->kind, sizeof(ev->kind), "supervise");
+    ev->at = x->now;
+    ev->internal = true;
+    body = json_pack("{s:s, s:I, s:I, s:o}", "deadline", "report", "unit_id",
+                     (json_int_t)p->unit_id, "due_at", (json_int_t)p->report_by, "to", to);
+    ev->body = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(body);
+    return 0;
+}
+
+static int late_reports(struct store *s, struct escalate *x, struct numbers *ns, int *given,
+                        struct gz_err *err)
+{
+    int rc;
+
+    ns->n = 0;
+    rc = store_whistle_due(s, x->now, collect, ns, err);
+    for (size_t i = 0; !rc && i < ns->n; i++)
+        for (int k = 0; k < JOINT_MAX_PARTIES; k++) {
+            struct case_rec out;
+            struct gz_err e2 = {0};
+            case_init(&out);
+            if (store_case_update(s, ns->v[i], NULL, late_report_fn, x, &out, &e2))
+                break;
+            case_release(&out);
+            ++*given;
+        }
+    return rc;
+}
+
 int sweeper_run(struct store *s, int64_t now, int *given, struct gz_err *err)
 {
     struct numbers ns = {0, calloc(SWEEP_BATCH, sizeof(*ns.v))};
@@ -94,6 +148,8 @@ int sweeper_run(struct store *s, int64_t now, int *given, struct gz_err *err)
             ++*given;
         }
     }
+    if (!rc)
+        rc = late_reports(s, &x, &ns, given, err);
     free(ns.v);
     return rc;
 }

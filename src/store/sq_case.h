@@ -21,6 +21,11 @@
 /* Fill c (case_init first) from a row selected with SQ_CASE_COLS first. Co-units are not loaded. */
 void sq_case_from_row(sqlite3_stmt *st, struct case_rec *c);
 
+/* Load the case's parties (case_units) and claimable flags into cr; co_units follow. */
+int sq_parties_load(struct sqconn *c, struct case_rec *cr, struct gz_err *err);
+/* Write cr's claimable flag and every party marked changed. */
+int sq_parties_write(struct sqconn *c, struct case_rec *cr, struct gz_err *err);
+
 /* Seal ev onto the end of the audit chain and insert it (writer only). */
 int sq_event_append(struct sqconn *c, struct event *ev, struct gz_err *err);
 

@@ -631,3 +631,33 @@ int store_client_access_list(struct store *s, int64_t client_id, int64_t before,
 {
     return s->ops->client_access_list(s, client_id, before, limit, fn, ctx, err);
 }
+
+int store_whistle_due(struct store *s, int64_t now, store_number_fn fn, void *ctx,
+                      struct gz_err *err)
+{
+    return s->ops->whistle_due(s, now, fn, ctx, err);
+}
+
+int store_unit_profile_get(struct store *s, int64_t unit_id, struct claim_profile *out,
+                           struct gz_err *err)
+{
+    return s->ops->unit_profile_get(s, unit_id, out, err);
+}
+
+int store_unit_profile_put(struct store *s, int64_t unit_id, const struct claim_profile *p,
+                           struct gz_err *err)
+{
+    return s->ops->unit_profile_put(s, unit_id, p, err);
+}
+
+int store_claims_open(struct store *s, const struct claim_query *q, store_claim_fn fn, void *ctx,
+                      struct gz_err *err)
+{
+    return s->ops->claims_open(s, q, fn, ctx, err);
+}
+
+int store_account_claims(struct store *s, int64_t account_id, struct claim_stats *out,
+                         store_claim_item_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->account_claims(s, account_id, out, fn, ctx, err);
+}

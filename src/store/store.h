@@ -24,6 +24,7 @@
 #include "core/calendar.h"
 #include "core/case.h"
 #include "core/kb.h"
+#include "core/joint.h"
 #include "core/kpi.h"
 #include "core/route.h"
 #include "core/taxonomy.h"
@@ -566,6 +567,45 @@ int store_client_access_add(struct store *s, struct client_access *a, struct gz_
 typedef int (*store_access_fn)(void *ctx, const struct client_access *a);
 int store_client_access_list(struct store *s, int64_t client_id, int64_t before, int limit,
                              store_access_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
+
+/* ---- joint handling (core/joint.h): parties load and save with their case ---- */
+/* Numbers of open cases with a whistled unit past its report-by, not reported, released or
+   escalated yet. */
+int store_whistle_due(struct store *s, int64_t now, store_number_fn fn, void *ctx,
+                      struct gz_err *err) __attribute__((warn_unused_result));
+/* What an outside unit declared it takes on (everywhere is never set: the caller decides). */
+int store_unit_profile_get(struct store *s, int64_t unit_id, struct claim_profile *out,
+                           struct gz_err *err) __attribute__((warn_unused_result));
+/* Replace it; GZ_EINVAL (field "areas") when an area does not exist. */
+int store_unit_profile_put(struct store *s, int64_t unit_id, const struct claim_profile *p,
+                           struct gz_err *err) __attribute__((warn_unused_result));
+struct claim_query {
+    const struct claim_profile *profile;
+    bool near; /* only cases in the box around (lat, lon) of half-side radius_m */
+    double lat, lon, radius_m;
+    int limit;
+};
+/* Open claimable cases nobody works on under a claim, matching the profile, newest first. */
+typedef int (*store_claim_fn)(void *ctx, const struct case_rec *c);
+int store_claims_open(struct store *s, const struct claim_query *q, store_claim_fn fn, void *ctx,
+                      struct gz_err *err) __attribute__((warn_unused_result));
+/* An account's claims: made (claimed_by), completed (done_by) with volunteer hours. */
+struct claim_stats {
+    int64_t claimed, working, completed;
+    double hours;
+};
+struct claim_item {
+    char number[CASE_NUMBER_LEN + 1];
+    int64_t unit_id;
+    enum party_state state;
+    int64_t claimed_at, done_at, claimed_by, done_by;
+    double hours;
+};
+typedef int (*store_claim_item_fn)(void *ctx, const struct claim_item *it);
+/* The counts, then (fn not NULL) the newest 100 claims it made or completed. */
+int store_account_claims(struct store *s, int64_t account_id, struct claim_stats *out,
+                         store_claim_item_fn fn, void *ctx, struct gz_err *err)
     __attribute__((warn_unused_result));
 
 #endif

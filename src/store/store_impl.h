@@ -143,6 +143,16 @@ struct store_ops {
     int (*client_access_add)(struct store *s, struct client_access *a, struct gz_err *err);
     int (*client_access_list)(struct store *s, int64_t client_id, int64_t before, int limit,
                               store_access_fn fn, void *ctx, struct gz_err *err);
+    int (*whistle_due)(struct store *s, int64_t now, store_number_fn fn, void *ctx,
+                       struct gz_err *err);
+    int (*unit_profile_get)(struct store *s, int64_t unit_id, struct claim_profile *out,
+                            struct gz_err *err);
+    int (*unit_profile_put)(struct store *s, int64_t unit_id, const struct claim_profile *p,
+                            struct gz_err *err);
+    int (*claims_open)(struct store *s, const struct claim_query *q, store_claim_fn fn, void *ctx,
+                       struct gz_err *err);
+    int (*account_claims)(struct store *s, int64_t account_id, struct claim_stats *out,
+                          store_claim_item_fn fn, void *ctx, struct gz_err *err);
 };
 
 struct store {

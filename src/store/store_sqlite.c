@@ -101,6 +101,11 @@ static const struct store_ops sqlite_ops = {
     .case_claimants = sqo_case_claimants,
     .client_access_add = sqo_client_access_add,
     .client_access_list = sqo_client_access_list,
+    .whistle_due = sqo_whistle_due,
+    .unit_profile_get = sqo_unit_profile_get,
+    .unit_profile_put = sqo_unit_profile_put,
+    .claims_open = sqo_claims_open,
+    .account_claims = sqo_account_claims,
 };
 
 struct store *store_sqlite_open(const char *path, const struct store_options *opt,

@@ -181,8 +181,9 @@ int sqo_attachment_list(struct store *s, int64_t case_id, store_attachment_fn fn
 int sqo_case_claimants(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
                        struct gz_err *err)
 {
-    static const char sql[] = "SELECT unit_id FROM case_units WHERE case_id = ?1"
-                              " AND role = 'claimant' ORDER BY unit_id";
+    static const char sql[] =
+        "SELECT unit_id FROM case_units WHERE case_id = ?1"
+        " AND role = 'claimant' AND state IN ('claimed', 'done') ORDER BY unit_id";
     struct sqstore *sq = (struct sqstore *)s;
     struct sqconn *c;
     sqlite3_stmt *st = sq_read_begin(sq, sql, &c, err);

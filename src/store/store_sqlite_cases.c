@@ -260,24 +260,6 @@ int sqo_events_walk(struct store *s, store_event_fn fn, void *ctx, struct gz_err
 
 /* ---- case rows ---- */
 
-static int load_co_units(struct sqconn *c, struct case_rec *cr, struct gz_err *err)
-{
-    static const char sql[] = "SELECT unit_id FROM case_units WHERE case_id = ?1 AND role = 'co'"
-                              " ORDER BY asked_at, unit_id";
-    sqlite3_stmt *st = sq_stmt(c, sql, err);
-    int rc;
-
-    if (!st)
-        return GZ_EIO;
-    cr->n_co = 0;
-    sqlite3_bind_int64(st, 1, cr->id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (cr->n_co < CASE_MAX_CO)
-            cr->co_units[cr->n_co++] = sqlite3_column_int64(st, 0);
-    sq_done(st);
-    return sq_step_result(c, rc, err);
-}
-
 /* Load a case by number (or id when number is NULL) on connection c. */
 static int case_load(struct sqconn *c, const char *number, int64_t id, struct case_rec *out,
                      struct gz_err *err)
@@ -302,7 +284,8 @@ static int case_load(struct sqconn *c, const char *number, int64_t id, struct ca
                        number ? number : "");
     if (rc != SQLITE_ROW)
         return sq_fail(c, rc, err);
-    return load_co_units(c, out, err);
+    /* every party with its own state (store_sqlite_joint.c); the co-units among them */
+    return sq_parties_load(c, out, err);
 }
 
 int sqo_case_get(struct store *s, const char *number, int64_t id, struct case_rec *out,
@@ -586,6 +569,10 @@ static int save(struct sqconn *c, struct case_rec *cr, struct event *ev, struct 
 
     if (!rc && cr->units_changed)
         rc = case_units_write(c, cr, err);
+    if (!rc && cr->joint_changed)
+        rc = sq_parties_write(c, cr, err);
+    if (!rc && (cr->units_changed || cr->joint_changed))
+        rc = sq_parties_load(c, cr, err); /* the case as written, for the answer */
     if (!rc && ev->kind[0]) {
         ev->case_id = cr->id;
         rc = event_append(c, ev, err);

@@ -196,8 +196,8 @@ static int check_basis(struct sqconn *c, const char *zone, const struct kpi_limi
       "community_id, " p "grid_id"
 #define KPI_NCASE_COLS 17
 #define PARTIES_OF(id)                                                                             \
-    "(SELECT json_group_array(json_array(unit_id, role, state, asked_at, reported_at))"            \
-    " FROM case_units u WHERE u.case_id = " id ")"
+    "(SELECT json_group_array(json_array(unit_id, role, state, asked_at, reported_at, report_by,"  \
+    " released_at)) FROM case_units u WHERE u.case_id = " id ")"
 
 static int64_t col_i64(sqlite3_stmt *st, int i)
 {
@@ -229,8 +229,12 @@ static void party_from_json(const json_t *a, struct kpi_party *p)
               : strcmp(role, "claimant") == 0 ? KPI_PARTY_CLAIMANT
                                               : KPI_PARTY_OTHER;
     p->done = state && (strcmp(state, "done") == 0 || strcmp(state, "completed") == 0);
+    p->dropped = state && strcmp(state, "unclaimed") == 0;
     p->asked_at = json_integer_value(json_array_get(a, 3));
     p->reported_at = json_integer_value(json_array_get(a, 4));
+    /* snapshots from before migration 010 have five elements: these read as 0 */
+    p->report_by = json_integer_value(json_array_get(a, 5));
+    p->released_at = json_integer_value(json_array_get(a, 6));
 }
 
 static void parties_from(sqlite3_stmt *st, int col, struct kpi_case *kc)

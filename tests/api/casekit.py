@@ -23,7 +23,10 @@ KB_ANSWER = "社保卡补办请携带身份证到就近的社保服务网点办�
 # every action the workflow knows, in the workflow's order (the order of "allowed" lists)
 ACTIONS = ["dispatch", "redispatch", "accept", "return", "reply", "verify", "revisit", "reopen",
            "close", "answer", "merge", "invalidate", "park", "unpark", "extend",
-           "approve_extension", "refuse_extension", "comment"]
+           "approve_extension", "refuse_extension", "comment",
+           # joint handling (issue 8)
+           "whistle", "report", "co_reply", "release", "mark_claimable", "claim", "unclaim",
+           "complete"]
 
 
 class CaseTest(ApiTest):

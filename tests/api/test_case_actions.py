@@ -496,7 +496,9 @@ class CaseActionsTest(CaseTest):
         self.conflict(r, "received", ["answer", "merge", "invalidate", "comment"])
         self.assertIn("close", r.json["error"]["message"])
         r = self.act(n, "redispatch", "disp", status=None, unit="d1")
-        self.conflict(r, "received", ["dispatch", "merge", "invalidate", "comment"])
+        # (a dispatcher may also offer a case with a category for claims: issue 8)
+        self.conflict(r, "received", ["dispatch", "merge", "invalidate", "comment",
+                                      "mark_claimable"])
         self.act(n, "dispatch", "disp", unit="d1")
         self.act(n, "accept", "h1")
         # accepted: the handler may return, reply, extend, comment

@@ -48,6 +48,8 @@ Suite *suite_core_attach(void);
 Suite *suite_svc_blobs(void);
 Suite *suite_store_attach(void);
 Suite *suite_core_scope(void);
+Suite *suite_core_joint(void);
+Suite *suite_store_joint(void);
 
 /* A fresh temporary directory for this test (removed by the OS later); path[256]. */
 void t_tmpdir(char *path, size_t size);

@@ -117,7 +117,7 @@ static void three_cases(struct kpi_acc *a)
     c.accepted_at = T0 + 2 * H;
     c.resolved_at = T0 + 6 * H;
     c.n_parties = 1;
-    c.parties[0] = (struct kpi_party){11, KPI_PARTY_CO, false, T0 + H, 0};
+    c.parties[0] = (struct kpi_party){11, KPI_PARTY_CO, false, T0 + H, 0, 0, 0, false};
     close_case(&c, T0 + DAY, 1, 1, SAT_SATISFIED);
     add(a, &c);
     /* B: accepted in time, reworked once, closed after its deadline: not contacted, solved,
@@ -275,9 +275,9 @@ START_TEST(whistles_and_claims)
     setenv("TZ", "UTC", 1);
     tzset();
     c.n_parties = 3;
-    c.parties[0] = (struct kpi_party){60, KPI_PARTY_WHISTLED, false, T0 + H, T0 + H + 600};
-    c.parties[1] = (struct kpi_party){61, KPI_PARTY_WHISTLED, false, T0 + H, T0 + 3 * H};
-    c.parties[2] = (struct kpi_party){62, KPI_PARTY_CLAIMANT, true, T0 + H, 0};
+    c.parties[0] = (struct kpi_party){60, KPI_PARTY_WHISTLED, false, T0 + H, T0 + H + 600, 0, 0, false};
+    c.parties[1] = (struct kpi_party){61, KPI_PARTY_WHISTLED, false, T0 + H, T0 + 3 * H, 0, 0, false};
+    c.parties[2] = (struct kpi_party){62, KPI_PARTY_CLAIMANT, true, T0 + H, 0, 0, 0, false};
     add(a, &c);
     s = total(a, 60, KPI_LEAD, 0, 100000);
     assert_rate(&s.c, KPI_WHISTLE, 1.0);

@@ -28,6 +28,15 @@ static const char *const legal[ACT_COUNT] = {
     [ACT_REFUSE_EXTENSION] = "",
     [ACT_COMMENT] =
         "received dispatched accepted returned resolved verified closed merged invalid parked",
+    /* a case with no category, not claimable and no party but its lead (see core/joint.c) */
+    [ACT_WHISTLE] = "dispatched accepted",
+    [ACT_REPORT] = "",
+    [ACT_CO_REPLY] = "",
+    [ACT_RELEASE] = "",
+    [ACT_MARK_CLAIMABLE] = "",
+    [ACT_CLAIM] = "",
+    [ACT_UNCLAIM] = "",
+    [ACT_COMPLETE] = "",
 };
 
 static bool in_list(const char *list, const char *word)

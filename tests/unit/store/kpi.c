@@ -284,7 +284,7 @@ static void dump_direct(struct city *c, int64_t max_id, struct dump *d)
         k.rework_count = r.rework_count;
         memcpy(k.area, r.area, sizeof(k.area));
         for (size_t i = 0; i < r.n_co; i++)
-            k.parties[k.n_parties++] = (struct kpi_party){r.co_units[i], KPI_PARTY_CO, 0, 0, 0};
+            k.parties[k.n_parties++] = (struct kpi_party){r.co_units[i], KPI_PARTY_CO, 0, 0, 0, 0, 0, false};
         ck_assert_int_eq(kpi_case_facts(acc, &k, 1, &lim), 0);
         case_release(&r);
     }
