@@ -231,7 +231,7 @@ class AttachmentTest(CaseTest):
         db = sqlite3.connect(self.server.db, timeout=10)
         with db:
             db.execute("INSERT INTO case_units(case_id, unit_id, role, state, asked_at)"
-                       " VALUES(?, ?, 'claimant', 'asked', 0)", (case_id, vol["id"]))
+                       " VALUES(?, ?, 'claimant', 'claimed', 0)", (case_id, vol["id"]))
         db.close()
         a = self.upload(n, jpg, who="vt", stage="complete")
         self.assertEqual(a["unit_id"], vol["id"])

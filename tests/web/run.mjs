@@ -65,6 +65,8 @@ async function submitAction(page, action, fill) {
   const form = page.locator(`form[data-action="${action}"]`);
   await form.waitFor();
   if (fill) await fill(form);
+  // an earlier action's notice must not pass for this one's
+  await page.evaluate(() => document.querySelectorAll('.notice.ok, .notice.error').forEach((n) => n.remove()));
   await form.locator('button[type=submit]').click();
   await page.waitForSelector('.notice.ok, .notice.error');
   const err = await page.locator('.notice.error').count();
