@@ -131,4 +131,8 @@ int sq_step_changed(struct sqconn *c, sqlite3_stmt *st, const char *field, const
                     struct gz_err *err);
 /* After the last sqlite3_step: 0 for SQLITE_DONE/ROW, else the mapped error. */
 int sq_step_result(struct sqconn *c, int rc, struct gz_err *err);
+/* Run a read bound to one integer (?1) and pass each row's first column, as text, to fn until
+   it returns nonzero. */
+int sq_read_texts(struct sqstore *s, const char *sql, int64_t arg,
+                  int (*fn)(void *ctx, const char *text), void *ctx, struct gz_err *err);
 #endif

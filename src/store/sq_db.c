@@ -512,6 +512,26 @@ int sq_step_result(struct sqconn *c, int rc, struct gz_err *err)
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sq_fail(c, rc, err);
 }
 
+int sq_read_texts(struct sqstore *s, const char *sql, int64_t arg,
+                  int (*fn)(void *ctx, const char *text), void *ctx, struct gz_err *err)
+{
+    struct sqconn *c;
+    sqlite3_stmt *st = sq_read_begin(s, sql, &c, err);
+    int rc;
+
+    if (!st)
+        return GZ_EIO;
+    sqlite3_bind_int64(st, 1, arg);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(ctx, (const char *)sqlite3_column_text(st, 0))) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    rc = sq_step_result(c, rc, err);
+    sq_read_end(s, c, st);
+    return rc;
+}
+
 int sq_step_done(struct sqconn *c, sqlite3_stmt *st, struct gz_err *err)
 {
     int rc = sqlite3_step(st);

@@ -706,22 +706,7 @@ int sqo_case_due(struct store *s, int64_t now, store_number_fn fn, void *ctx, st
                               "       ((remind_resolve_at <= ?1 AND escalated & 4 = 0) OR "
                               "(resolve_by <= ?1 AND escalated & 8 = 0))))"
                               " ORDER BY id LIMIT 10000";
-    struct sqstore *sq = (struct sqstore *)s;
-    struct sqconn *c;
-    sqlite3_stmt *st = sq_read_begin(sq, sql, &c, err);
-    int rc;
-
-    if (!st)
-        return GZ_EIO;
-    sqlite3_bind_int64(st, 1, now);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (fn(ctx, (const char *)sqlite3_column_text(st, 0))) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    rc = sq_step_result(c, rc, err);
-    sq_read_end(sq, c, st);
-    return rc;
+    return sq_read_texts((struct sqstore *)s, sql, now, fn, ctx, err);
 }
 
 struct reporter_job {

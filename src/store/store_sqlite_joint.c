@@ -201,22 +201,7 @@ int sqo_whistle_due(struct store *s, int64_t now, store_number_fn fn, void *ctx,
         " WHERE u.role = 'whistled' AND u.reported_at IS NULL AND u.released_at IS NULL"
         " AND u.escalated = 0 AND u.report_by < ?1"
         " AND c.status NOT IN ('closed', 'merged', 'invalid') ORDER BY c.id LIMIT 10000";
-    struct sqstore *sq = (struct sqstore *)s;
-    struct sqconn *c;
-    sqlite3_stmt *st = sq_read_begin(sq, sql, &c, err);
-    int rc;
-
-    if (!st)
-        return GZ_EIO;
-    sqlite3_bind_int64(st, 1, now);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (fn(ctx, (const char *)sqlite3_column_text(st, 0))) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    rc = sq_step_result(c, rc, err);
-    sq_read_end(sq, c, st);
-    return rc;
+    return sq_read_texts((struct sqstore *)s, sql, now, fn, ctx, err);
 }
 
 /* ---- what an outside unit takes on ---- */
