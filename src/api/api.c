@@ -11,6 +11,7 @@ int api_register(struct router *r)
         api_case_query_routes, api_routes_routes,        api_locate_routes,
         api_open311_routes,    api_clients_routes,       api_open311_admin_routes,
         api_kpi_routes,        api_effectiveness_routes, api_hotspots_routes,
+        api_webhooks_routes,   api_stream_routes,
     };
 
     for (size_t i = 0; i < GZ_ARRAY_LEN(parts); i++)

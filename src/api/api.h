@@ -15,6 +15,7 @@ struct places;
 struct rulebook;
 struct router;
 struct store;
+struct stream_hub;
 struct throttle;
 
 struct app {
@@ -28,6 +29,7 @@ struct app {
     double auto_threshold;  /* the classifier's certainty for automatic dispatch */
     struct o311 *o311;      /* Open311 settings and request quotas (NULL: defaults, no quotas) */
     double started;         /* monotonic seconds */
+    struct stream_hub *hub; /* the live event stream (NULL: not serving) */
 };
 
 /* Register every route of the API on r. */
@@ -49,5 +51,7 @@ int api_clients_routes(struct router *r);
 int api_kpi_routes(struct router *r);
 int api_effectiveness_routes(struct router *r);
 int api_hotspots_routes(struct router *r);
+int api_webhooks_routes(struct router *r);
+int api_stream_routes(struct router *r);
 
 #endif

@@ -57,6 +57,14 @@ struct http_req {
     const char *ctype;
     char *out;
     size_t out_len;
+    struct http_stream *stream; /* a streamed answer instead of out */
+};
+
+struct http_stream {
+    struct MHD_Connection *conn;
+    http_fill_fn fill;
+    void (*done)(void *ctx);
+    void *ctx;
 };
 
 const char *http_method(const struct http_req *r)
@@ -186,6 +194,54 @@ void http_add_header(struct http_req *r, const char *name, const char *value)
     r->nheaders++;
 }
 
+void http_reply_stream(struct http_req *r, int status, const char *content_type,
+                       http_fill_fn fill, void (*done)(void *ctx), void *ctx)
+{
+    struct http_stream *st = r->replied ? NULL : calloc(1, sizeof(*st));
+
+    if (!st) {
+        done(ctx);
+        if (!r->replied)
+            http_reply_error(r, 500, "internal", "", "out of memory");
+        return;
+    }
+    st->conn = r->conn;
+    st->fill = fill;
+    st->done = done;
+    st->ctx = ctx;
+    r->replied = true;
+    r->status = status;
+    r->ctype = content_type;
+    r->stream = st;
+}
+
+void http_stream_suspend(struct http_stream *st)
+{
+    MHD_suspend_connection(st->conn);
+}
+
+void http_stream_resume(struct http_stream *st)
+{
+    MHD_resume_connection(st->conn);
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct http_stream *st = cls;
+    long n = st->fill(st->ctx, st, buf, max);
+
+    (void)pos;
+    return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+    struct http_stream *st = cls;
+
+    st->done(st->ctx);
+    free(st);
+}
+
 static void req_free(struct http_req *r)
 {
     struct alloc_node *a;
@@ -200,6 +256,8 @@ static void req_free(struct http_req *r)
     }
     buf_release(&r->body);
     free(r->out);
+    if (r->stream) /* never handed to libmicrohttpd */
+        stream_free(r->stream);
     free(r);
 }
 
@@ -210,10 +268,18 @@ static enum MHD_Result queue(struct http_req *r)
 
     if (!r->replied)
         http_reply_error(r, 500, "internal", "", "the handler gave no answer");
-    resp = MHD_create_response_from_buffer(r->out_len, r->out, MHD_RESPMEM_MUST_FREE);
-    if (!resp)
-        return MHD_NO;
-    r->out = NULL;
+    if (r->stream) {
+        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16u << 10, stream_read,
+                                                 r->stream, stream_free);
+        if (!resp)
+            return MHD_NO;
+        r->stream = NULL; /* libmicrohttpd frees it through stream_free */
+    } else {
+        resp = MHD_create_response_from_buffer(r->out_len, r->out, MHD_RESPMEM_MUST_FREE);
+        if (!resp)
+            return MHD_NO;
+        r->out = NULL;
+    }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     for (size_t i = 0; i < r->nheaders; i++)
@@ -361,7 +427,8 @@ struct http_server *http_server_start(const struct http_config *cfg, const struc
        16 threads 6.3k on 2 cores, with reads unchanged) */
     unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads
                                         : (unsigned)(cores > 0 ? cores : 2) * HTTP_THREADS_PER_CORE;
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    /* suspend/resume: event streams park their connection while there is nothing to send */
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 
     if (!s) {
         gz_fail(err, GZ_ENOMEM, "", "out of memory");

@@ -123,6 +123,26 @@ struct store_ops {
                           store_top_fn fn, void *ctx, struct gz_err *err);
     int (*hotspot_case)(struct store *s, const char *hotspot, int64_t *case_id, bool put,
                         struct gz_err *err);
+    int (*webhook_put)(struct store *s, struct webhook *w, bool create, struct gz_err *err);
+    int (*webhook_delete)(struct store *s, int64_t id, struct gz_err *err);
+    int (*webhook_get)(struct store *s, int64_t id, struct webhook *out, struct gz_err *err);
+    int (*webhook_list)(struct store *s, const struct store_page *pg, store_webhook_fn fn,
+                        void *ctx, struct gz_err *err);
+    int (*outbox_list)(struct store *s, int64_t webhook_id, enum outbox_state state,
+                       const struct store_page *pg, store_outbox_fn fn, void *ctx,
+                       struct gz_err *err);
+    int (*outbox_retry)(struct store *s, int64_t webhook_id, int64_t id, int64_t now_ms,
+                        struct gz_err *err);
+    int (*outbox_due)(struct store *s, int64_t now_ms, const int64_t *skip, size_t n_skip,
+                      size_t max, store_outbox_item_fn fn, void *ctx, struct gz_err *err);
+    int (*outbox_finish)(struct store *s, const struct outbox_result *r, size_t n,
+                         struct gz_err *err);
+    int (*outbox_next)(struct store *s, int64_t *next_ms, struct gz_err *err);
+    int (*on_commit)(struct store *s, store_commit_fn fn, void *ctx, struct gz_err *err);
+    void (*off_commit)(struct store *s, store_commit_fn fn, void *ctx);
+    int (*events_after)(struct store *s, int64_t after, int limit, store_stream_fn fn, void *ctx,
+                        struct gz_err *err);
+    int (*events_head)(struct store *s, int64_t *id, struct gz_err *err);
 };
 
 struct store {
