@@ -28,6 +28,7 @@ int main(void)
         suite_core_geo,      suite_core_classify, suite_io_form,       suite_io_langpref,
         suite_core_w3cdate,  suite_core_attrdef,  suite_store_open311, suite_core_period,
         suite_core_kpi,      suite_core_hexbin,   suite_core_hotspot,  suite_store_kpi,
+        suite_core_webhook,  suite_store_outbox,
     };
     SRunner *sr = srunner_create(suites[0]());
     int run, failed;

@@ -39,6 +39,8 @@ Suite *suite_io_langpref(void);
 Suite *suite_core_w3cdate(void);
 Suite *suite_core_attrdef(void);
 Suite *suite_store_open311(void);
+Suite *suite_core_webhook(void);
+Suite *suite_store_outbox(void);
 
 /* A fresh temporary directory for this test (removed by the OS later); path[256]. */
 void t_tmpdir(char *path, size_t size);
