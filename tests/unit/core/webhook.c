@@ -35,8 +35,8 @@ START_TEST(kinds_list)
     char k[WEBHOOK_KINDS_MAX + 1];
     struct gz_err err = {0};
 
-    ck_assert_int_eq(webhook_kinds_parse(" created, dispatch ,created", k, sizeof(k), "kinds", &err),
-                     0);
+    ck_assert_int_eq(
+        webhook_kinds_parse(" created, dispatch ,created", k, sizeof(k), "kinds", &err), 0);
     ck_assert_str_eq(k, ",created,dispatch,");
     ck_assert(webhook_kinds_match(k, "dispatch"));
     ck_assert(webhook_kinds_match(k, "created"));
@@ -52,9 +52,9 @@ START_TEST(kinds_list)
     ck_assert_str_eq(err.field, "kinds");
     ck_assert_int_eq(webhook_kinds_parse("Bad", k, sizeof(k), "kinds", &err), GZ_EINVAL);
     ck_assert_int_eq(webhook_kinds_parse("a,", k, sizeof(k), "kinds", &err), GZ_EINVAL);
-    ck_assert_int_eq(webhook_kinds_parse("x23456789012345678901234567890123", k, sizeof(k),
-                                         "kinds", &err),
-                     GZ_EINVAL);
+    ck_assert_int_eq(
+        webhook_kinds_parse("x23456789012345678901234567890123", k, sizeof(k), "kinds", &err),
+        GZ_EINVAL);
     /* a full list refuses more */
     ck_assert_int_eq(webhook_kinds_parse("aaaa,bbbb", k, 11, "kinds", &err), GZ_EINVAL);
     ck_assert_int_eq(webhook_kinds_parse("aaaa,bbbb", k, 12, "kinds", &err), 0);
@@ -74,8 +74,9 @@ START_TEST(signature)
     ck_assert(webhook_verify(secret, sig, "{}", 2));
     ck_assert(!webhook_verify(secret, sig, "{ }", 3));
     ck_assert(!webhook_verify("another-secret-0123", sig, "{}", 2));
-    ck_assert(!webhook_verify(secret, "t=1700000001,v1=76ca751eaeca6221fd3aad4b025e775b7748ec5cf1b0240cf1c3b8e872e513d7",
-                              "{}", 2));
+    ck_assert(!webhook_verify(
+        secret, "t=1700000001,v1=76ca751eaeca6221fd3aad4b025e775b7748ec5cf1b0240cf1c3b8e872e513d7",
+        "{}", 2));
     ck_assert(!webhook_verify(secret, "v1=00", "{}", 2));
     ck_assert(!webhook_verify(secret, "t=1,v1=zz", "{}", 2));
     ck_assert(!webhook_verify(secret, NULL, "{}", 2));
@@ -96,7 +97,7 @@ START_TEST(backoff_schedule)
     ck_assert_int_eq(webhook_backoff_ms(&p, 2, 0.0), 1000);
     ck_assert_int_eq(webhook_backoff_ms(&p, 3, 0.5), 3000);
     ck_assert_int_eq(webhook_backoff_ms(&p, 7, 0.0), 30000);
-    ck_assert_int_eq(webhook_backoff_ms(&p, 8, 0.0), 30000); /* capped at 60 s */
+    ck_assert_int_eq(webhook_backoff_ms(&p, 8, 0.0), 30000);    /* capped at 60 s */
     ck_assert_int_eq(webhook_backoff_ms(&p, 1000, 1.5), 30000); /* bad jitter counts as 0 */
     for (int a = 1; a < 40; a++) {
         int64_t lo = webhook_backoff_ms(&p, a, 0.0), hi = webhook_backoff_ms(&p, a, 0.99);

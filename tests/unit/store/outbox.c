@@ -159,9 +159,9 @@ START_TEST(queued_for_who_may_see)
     off = hook(&c, c.city, 0, "", false);
     cl = hook(&c, 0, c.client.id, "", true);
     intake(&c, 0, n1);
-    change(&c, n1, c.st, "dispatch", false);     /* st is below dist: dist's webhook sees it */
-    change(&c, n1, 0, "comment", true);          /* internal: not for clients */
-    intake(&c, c.client.account_id, n2);         /* the client's own report */
+    change(&c, n1, c.st, "dispatch", false); /* st is below dist: dist's webhook sees it */
+    change(&c, n1, 0, "comment", true);      /* internal: not for clients */
+    intake(&c, c.client.account_id, n2);     /* the client's own report */
     change(&c, n2, c.d1, "dispatch", false);
     change(&c, n2, 0, "comment", true);
     ck_assert_str_eq(rows_of(&c, root, OUTBOX_ANY).seen,
