@@ -82,6 +82,7 @@ bench: setup $(BIN)
 	@./bench/run $(abspath $(BIN))
 	@./bench/pipeline $(abspath $(BIN))
 	@./bench/open311 $(abspath $(BIN))
+	@./bench/sse $(abspath $(BIN))
 
 fuzz: setup
 	@./tests/fuzz/run

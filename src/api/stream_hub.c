@@ -24,7 +24,7 @@
 #define HUB_RING 8192         /* events kept in memory */
 #define HUB_BATCH 512         /* events read per query */
 #define HUB_MAX_ANC 64        /* units that see an event through its parties */
-#define SUB_CHUNK (32u << 10) /* bytes gathered per fill */
+#define SUB_CHUNK (16u << 10) /* bytes gathered per fill */
 #define CHAIN_SLOTS 1024      /* unit ancestries cached by the pump and replays */
 #define CHAIN_TTL_S 10
 
@@ -200,9 +200,11 @@ static bool sees(const struct stream_viewer *v, const struct entry *e)
 static bool out_add(struct sub *s, const char *p, size_t n)
 {
     if (s->len + n > s->cap) {
-        size_t cap = s->len + n > SUB_CHUNK * 2 ? s->len + n : SUB_CHUNK * 2;
+        size_t cap = s->cap ? s->cap : 4096;
         char *q;
-        if (s->len) /* gather stops here; the next fill takes it on its own */
+        while (cap < s->len + n)
+            cap *= 2;
+        if (s->len && cap > SUB_CHUNK * 2) /* gather stops here; the next fill takes it alone */
             return false;
         if (!(q = realloc(s->out, cap)))
             return false;
@@ -332,6 +334,10 @@ static bool park(struct sub *s, long long seq)
             h->waiting = s;
             http_stream_suspend(s->st);
             parked = true;
+            /* a parked stream holds no buffer: a thousand idle streams cost little */
+            free(s->out);
+            s->out = NULL;
+            s->cap = 0;
         }
     }
     pthread_mutex_unlock(&h->wait_lock);
