@@ -153,8 +153,7 @@ static void block_signals(sigset_t *set)
 
 /* The live stream's hub and the webhook deliveries (GONGZHI_WEBHOOK_* and
    GONGZHI_STREAM_HEARTBEAT_S tune them). */
-static int serve_events(struct store *s, struct app *app, struct outbox **hooks,
-                        struct gz_err *err)
+static int serve_events(struct store *s, struct app *app, struct outbox **hooks, struct gz_err *err)
 {
     struct outbox_opts oo;
     const char *beat = getenv("GONGZHI_STREAM_HEARTBEAT_S");

@@ -194,8 +194,8 @@ void http_add_header(struct http_req *r, const char *name, const char *value)
     r->nheaders++;
 }
 
-void http_reply_stream(struct http_req *r, int status, const char *content_type,
-                       http_fill_fn fill, void (*done)(void *ctx), void *ctx)
+void http_reply_stream(struct http_req *r, int status, const char *content_type, http_fill_fn fill,
+                       void (*done)(void *ctx), void *ctx)
 {
     struct http_stream *st = r->replied ? NULL : calloc(1, sizeof(*st));
 

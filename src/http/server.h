@@ -75,8 +75,8 @@ void http_add_header(struct http_req *r, const char *name, const char *value);
  */
 struct http_stream;
 typedef long (*http_fill_fn)(void *ctx, struct http_stream *st, char *buf, size_t max);
-void http_reply_stream(struct http_req *r, int status, const char *content_type,
-                       http_fill_fn fill, void (*done)(void *ctx), void *ctx);
+void http_reply_stream(struct http_req *r, int status, const char *content_type, http_fill_fn fill,
+                       void (*done)(void *ctx), void *ctx);
 /* From inside fill only. */
 void http_stream_suspend(struct http_stream *st);
 /* From any thread, exactly once per suspend. */

@@ -523,8 +523,8 @@ int store_webhook_get(struct store *s, int64_t id, struct webhook *out, struct g
     return s->ops->webhook_get(s, id, out, err);
 }
 
-int store_webhook_list(struct store *s, const struct store_page *pg, store_webhook_fn fn,
-                       void *ctx, struct gz_err *err)
+int store_webhook_list(struct store *s, const struct store_page *pg, store_webhook_fn fn, void *ctx,
+                       struct gz_err *err)
 {
     return s->ops->webhook_list(s, pg, fn, ctx, err);
 }

@@ -490,8 +490,8 @@ int store_webhook_get(struct store *s, int64_t id, struct webhook *out, struct g
     __attribute__((warn_unused_result));
 typedef int (*store_webhook_fn)(void *ctx, const struct webhook *w);
 /* Every webhook in id order, after pg->after_id. */
-int store_webhook_list(struct store *s, const struct store_page *pg, store_webhook_fn fn,
-                       void *ctx, struct gz_err *err) __attribute__((warn_unused_result));
+int store_webhook_list(struct store *s, const struct store_page *pg, store_webhook_fn fn, void *ctx,
+                       struct gz_err *err) __attribute__((warn_unused_result));
 
 /* A delivery's state: pending (not yet delivered; failed = pending after a failure), dead, done. */
 enum outbox_state { OUTBOX_PENDING, OUTBOX_FAILED, OUTBOX_DEAD, OUTBOX_DONE, OUTBOX_ANY };

@@ -121,14 +121,12 @@ int sqo_webhook_get(struct store *s, int64_t id, struct webhook *out, struct gz_
 int sqo_webhook_list(struct store *s, const struct store_page *pg, store_webhook_fn fn, void *ctx,
                      struct gz_err *err);
 int sqo_outbox_list(struct store *s, int64_t webhook_id, enum outbox_state state,
-                    const struct store_page *pg, store_outbox_fn fn, void *ctx,
-                    struct gz_err *err);
+                    const struct store_page *pg, store_outbox_fn fn, void *ctx, struct gz_err *err);
 int sqo_outbox_retry(struct store *s, int64_t webhook_id, int64_t id, int64_t now_ms,
                      struct gz_err *err);
-int sqo_outbox_due(struct store *s, int64_t now_ms, const int64_t *skip, size_t n_skip,
-                   size_t max, store_outbox_item_fn fn, void *ctx, struct gz_err *err);
-int sqo_outbox_finish(struct store *s, const struct outbox_result *r, size_t n,
-                      struct gz_err *err);
+int sqo_outbox_due(struct store *s, int64_t now_ms, const int64_t *skip, size_t n_skip, size_t max,
+                   store_outbox_item_fn fn, void *ctx, struct gz_err *err);
+int sqo_outbox_finish(struct store *s, const struct outbox_result *r, size_t n, struct gz_err *err);
 int sqo_outbox_next(struct store *s, int64_t *next_ms, struct gz_err *err);
 int sqo_on_commit(struct store *s, store_commit_fn fn, void *ctx, struct gz_err *err);
 void sqo_off_commit(struct store *s, store_commit_fn fn, void *ctx);

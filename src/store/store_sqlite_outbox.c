@@ -137,6 +137,9 @@ static int job_hook_put(struct sqconn *c, void *arg, struct gz_err *err)
     rc = j->create ? sq_step_done(c, st, err) : sq_step_changed(c, st, "id", "webhook", err);
     if (!rc && j->create)
         j->w->id = sqlite3_last_insert_rowid(c->db);
+    /* events later in this group queue for it too; the count is redone after the group */
+    if (!rc && j->w->active)
+        c->hooks++;
     c->hooks_dirty = true;
     return rc;
 }
