@@ -39,8 +39,10 @@ struct stream_viewer {
     char kinds[WEBHOOK_KINDS_MAX + 1];  /* "" = every kind */
 };
 
-/* Start the hub: it follows the store's commits. Heartbeats every heartbeat_s (0: 15). */
-struct stream_hub *stream_hub_new(struct store *s, int heartbeat_s, struct gz_err *err);
+/* Start the hub: it follows the store's commits, publishing new events at most every
+   batch_ms (< 0: 20), with heartbeats every heartbeat_s (0: 15). */
+struct stream_hub *stream_hub_new(struct store *s, int heartbeat_s, int batch_ms,
+                                  struct gz_err *err);
 /* End every stream (they finish their answer) and stop following; call before the HTTP server
    stops. NULL is fine. */
 void stream_hub_close(struct stream_hub *h);

@@ -49,6 +49,7 @@ struct sub;
 struct stream_hub {
     struct store *s;
     int heartbeat_s;
+    int batch_ms;
     pthread_rwlock_t ring_lock;
     struct entry **ring;
     size_t start, n;
@@ -516,10 +517,26 @@ static void beat(struct stream_hub *h)
     wake_all(h);
 }
 
+/*
+ * Publishing wakes every parked stream, so under a stream of commits the pump
+ * publishes at most every batch_ms: a thousand streams are woken 1000 / batch_ms
+ * times a second at most, each taking every event of the batch in one write.
+ */
+static void pace(struct stream_hub *h, double *last)
+{
+    double wait = *last + h->batch_ms / 1000.0 - time_mono();
+
+    if (wait > 0) {
+        struct timespec d = {0, (long)(wait * 1e9)};
+        nanosleep(&d, NULL);
+    }
+    *last = time_mono();
+}
+
 static void *pump_main(void *arg)
 {
     struct stream_hub *h = arg;
-    double next_beat = time_mono() + h->heartbeat_s;
+    double next_beat = time_mono() + h->heartbeat_s, last = 0;
 
     pthread_mutex_lock(&h->pump_lock);
     while (!h->stop) {
@@ -531,6 +548,8 @@ static void *pump_main(void *arg)
             pthread_cond_timedwait(&h->pump_wake, &h->pump_lock, &until);
         due = h->notified > h->head;
         pthread_mutex_unlock(&h->pump_lock);
+        if (due)
+            pace(h, &last);
         while (due && pump_once(h))
             ;
         if (time_mono() >= next_beat) {
@@ -557,7 +576,8 @@ static void on_commit(void *ctx, int64_t last_event_id, bool outbox)
     pthread_mutex_unlock(&h->pump_lock);
 }
 
-struct stream_hub *stream_hub_new(struct store *s, int heartbeat_s, struct gz_err *err)
+struct stream_hub *stream_hub_new(struct store *s, int heartbeat_s, int batch_ms,
+                                  struct gz_err *err)
 {
     struct stream_hub *h = calloc(1, sizeof(*h));
 
@@ -568,6 +588,7 @@ struct stream_hub *stream_hub_new(struct store *s, int heartbeat_s, struct gz_er
     }
     h->s = s;
     h->heartbeat_s = heartbeat_s > 0 ? heartbeat_s : 15;
+    h->batch_ms = batch_ms >= 0 && batch_ms <= 1000 ? batch_ms : 20;
     pthread_rwlock_init(&h->ring_lock, NULL);
     pthread_mutex_init(&h->wait_lock, NULL);
     pthread_cond_init(&h->gone, NULL);

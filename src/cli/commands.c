@@ -151,14 +151,16 @@ static void block_signals(sigset_t *set)
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* The live stream's hub and the webhook deliveries (GONGZHI_WEBHOOK_* and
-   GONGZHI_STREAM_HEARTBEAT_S tune them). */
+/* The live stream's hub and the webhook deliveries (GONGZHI_WEBHOOK_*,
+   GONGZHI_STREAM_HEARTBEAT_S and GONGZHI_STREAM_BATCH_MS tune them). */
 static int serve_events(struct store *s, struct app *app, struct outbox **hooks, struct gz_err *err)
 {
     struct outbox_opts oo;
     const char *beat = getenv("GONGZHI_STREAM_HEARTBEAT_S");
+    const char *batch = getenv("GONGZHI_STREAM_BATCH_MS");
 
-    app->hub = stream_hub_new(s, beat ? (int)strtol(beat, NULL, 10) : 0, err);
+    app->hub = stream_hub_new(s, beat ? (int)strtol(beat, NULL, 10) : 0,
+                              batch ? (int)strtol(batch, NULL, 10) : -1, err);
     if (!app->hub)
         return -1;
     outbox_opts_from_env(&oo);
