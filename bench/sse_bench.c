@@ -2,6 +2,7 @@
  * sse_bench.c - the live stream and webhook deliveries under intake load.
  *
  *   sse_bench --port P --token T --mode sse  [--clients 1000] [--writers 16] [--seconds 20]
+ *             [--rate R]  (cases/s over all writers; default: as fast as they go)
  *   sse_bench --port P --token T --mode hook --hook-port Q [--writers 16] [--seconds 10]
  *
  * Intake: `writers` threads, each a keep-alive connection posting cases
@@ -18,8 +19,9 @@
  *
  * hook: a receiver on 127.0.0.1:Q (epoll, keep-alive, answers 200 at once)
  * counts the deliveries the server POSTs to it (the webhook must already be
- * registered for "created" at that URL) during the intake and until all the
- * committed cases arrived (or 60 s); prints deliveries/s.
+ * registered for "created" at that URL). It answers nothing while the intake
+ * runs, so the committed cases pile up in the outbox, then serves until all
+ * of them arrived (or 60 s): deliveries/s is the outbox draining.
  *
  * Build: gcc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread
  */
@@ -47,6 +49,7 @@
 static struct {
     int port, hook_port, clients, writers;
     double seconds;
+    double rate; /* cases/s over all writers; 0: as fast as they go */
     bool hook;
     char token[256];
     struct sockaddr_in addr;
@@ -134,6 +137,8 @@ static void *writer_main(void *arg)
     int fd = dial(), n, status;
     size_t len;
 
+    double next = now_s();
+
     (void)arg;
     n = snprintf(req, sizeof(req),
                  "POST /api/v1/cases HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
@@ -141,7 +146,17 @@ static void *writer_main(void *arg)
                  g.token, strlen(body), body);
     while (!atomic_load(&g.stop)) {
         long seq;
-        double t_send = now_s();
+        double t_send;
+        if (g.rate > 0) { /* paced: each writer its share of the rate */
+            double wait;
+            next += (double)g.writers / g.rate;
+            wait = next - now_s();
+            if (wait > 0) {
+                struct timespec d = {(time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9)};
+                nanosleep(&d, NULL);
+            }
+        }
+        t_send = now_s();
         if (write(fd, req, (size_t)n) != n || read_answer(fd, buf, sizeof(buf), &status, &len)) {
             close(fd);
             atomic_fetch_add(&g.n_err, 1);
@@ -170,7 +185,7 @@ struct stream {
     long left; /* bytes left in this state */
     char raw[80];
     size_t raw_len;
-    char line[65536];
+    char line[16384];
     size_t line_len;
     long got;
     struct sample {
@@ -207,12 +222,14 @@ static void sample(struct stream *s, long seq, double t)
     s->samples[s->n_samples++].t = t;
 }
 
-static void on_line(struct stream *s, double t)
+/* A whole line: "data: {…,"case":"20261125-000123"}" counts (the case is the last member). */
+static void on_line(struct stream *s, const char *line, size_t len, double t)
 {
     long seq;
-    if (s->line_len < 6 || memcmp(s->line, "data: ", 6) != 0)
+
+    if (len < 40 || memcmp(line, "data: ", 6) != 0)
         return;
-    seq = case_seq(s->line, s->line + s->line_len, "\"case\":\"");
+    seq = case_seq(line + len - 40, line + len, "\"case\":\"");
     if (seq < 0 || seq >= MAX_SEQ)
         return;
     if (s - g.sampled_first < SAMPLED)
@@ -221,35 +238,58 @@ static void on_line(struct stream *s, double t)
     atomic_fetch_add(&g.n_delivered, 1);
 }
 
-/* De-chunk what arrived and split it into lines. */
+/* Bytes of the chunks' data: split into lines (in place when a line is whole here). */
+static void on_data(struct stream *s, const char *p, size_t n, double t)
+{
+    while (n) {
+        const char *nl = memchr(p, '\n', n);
+        size_t k = nl ? (size_t)(nl - p) : n;
+        if (nl && !s->line_len) {
+            on_line(s, p, k, t);
+        } else {
+            size_t room = sizeof(s->line) - s->line_len, c = k < room ? k : room;
+            memcpy(s->line + s->line_len, p, c);
+            s->line_len += c;
+            if (nl)
+                on_line(s, s->line, s->line_len, t);
+        }
+        if (nl)
+            s->line_len = 0;
+        k += nl ? 1 : 0;
+        p += k;
+        n -= k;
+    }
+}
+
+/* De-chunk what arrived. */
 static void on_bytes(struct stream *s, const char *p, size_t n, double t)
 {
-    for (size_t i = 0; i < n; i++) {
-        char c = p[i];
-        if (s->state == 0) { /* the chunk's size line */
-            if (c != '\n') {
-                if (s->raw_len < 64)
-                    s->raw[s->raw_len++] = c;
-                continue;
+    while (n) {
+        if (s->state == 1) { /* a chunk's bytes */
+            size_t k = (size_t)s->left < n ? (size_t)s->left : n;
+            on_data(s, p, k, t);
+            p += k;
+            n -= k;
+            if ((s->left -= (long)k) == 0) {
+                s->state = 2;
+                s->left = 2;
             }
+            continue;
+        }
+        if (s->state == 2) { /* its CRLF */
+            if (--s->left == 0)
+                s->state = 0;
+        } else if (*p != '\n') { /* the size line */
+            if (s->raw_len < 64)
+                s->raw[s->raw_len++] = *p;
+        } else {
             s->raw[s->raw_len] = '\0';
             s->left = strtol(s->raw, NULL, 16);
             s->raw_len = 0;
             s->state = s->left ? 1 : 0;
-        } else if (s->state == 1) { /* its bytes */
-            if (c == '\n') {
-                on_line(s, t);
-                s->line_len = 0;
-            } else if (s->line_len < sizeof(s->line)) {
-                s->line[s->line_len++] = c;
-            }
-            if (--s->left == 0) {
-                s->state = 2;
-                s->left = 2;
-            }
-        } else if (--s->left == 0) { /* its CRLF */
-            s->state = 0;
         }
+        p++;
+        n--;
     }
 }
 
@@ -353,6 +393,12 @@ static void *receiver_main(void *arg)
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL}, evs[64];
 
     epoll_ctl(ep, EPOLL_CTL_ADD, ls, &ev);
+    /* nothing is answered during the intake: the outbox fills up (the first transfers wait in
+       the listen queue), so the deliveries measured afterwards are the outbox draining */
+    while (!atomic_load(&g.stop)) {
+        struct timespec d = {0, 5000000};
+        nanosleep(&d, NULL);
+    }
     while (!atomic_load(&g.stop_read)) {
         int n = epoll_wait(ep, evs, 64, 100);
         for (int i = 0; i < n; i++) {
@@ -469,8 +515,9 @@ static void run_sse(void)
         min = min < 0 || ss[i].got < min ? ss[i].got : min;
         max = ss[i].got > max ? ss[i].got : max;
     }
-    printf("sse: %d streams, intake %.0f cases/s (%ld committed, %ld errors) with %d writers\n",
-           g.clients, (double)acked / g.seconds, acked, atomic_load(&g.n_err), g.writers);
+    printf("sse: %d streams, intake %.0f cases/s (%ld committed, %ld errors) with %d writers%s\n",
+           g.clients, (double)acked / g.seconds, acked, atomic_load(&g.n_err), g.writers,
+           g.rate > 0 ? ", paced" : " as fast as they go");
     printf("sse: %.0f events/s delivered (%ld in %.1f s); each stream got %ld..%ld of %ld\n",
            (double)atomic_load(&g.n_delivered) / secs, atomic_load(&g.n_delivered), secs, min, max,
            acked);
@@ -494,10 +541,11 @@ static void run_hook(void)
     }
     atomic_store(&g.stop_read, true);
     pthread_join(rx, NULL);
-    printf("hook: intake %.0f cases/s (%ld committed) with %d writers, receiver got %ld\n",
-           (double)acked / secs, acked, g.writers, atomic_load(&g.n_delivered));
-    printf("hook: %.0f deliveries/s (first to last delivery, %.1f s; the last %.1f s after the "
-           "intake ended)\n",
+    printf("hook: %ld cases committed in %.1f s (%.0f/s, %d writers) while the receiver held "
+           "back; it then got %ld deliveries\n",
+           acked, secs, (double)acked / secs, g.writers, atomic_load(&g.n_delivered));
+    printf("hook: the outbox drained at %.0f deliveries/s (%.1f s from the first to the last;"
+           " the last %.1f s after the intake ended)\n",
            (double)atomic_load(&g.n_delivered) / (g.last_delivery - g.first_delivery),
            g.last_delivery - g.first_delivery, g.last_delivery - t0 - secs);
 }
@@ -519,6 +567,8 @@ static void parse_args(int argc, char **argv)
             g.writers = atoi(v);
         else if (!strcmp(k, "--seconds"))
             g.seconds = atof(v);
+        else if (!strcmp(k, "--rate"))
+            g.rate = atof(v);
         else if (!strcmp(k, "--token"))
             snprintf(g.token, sizeof(g.token), "%s", v);
         else if (!strcmp(k, "--mode"))

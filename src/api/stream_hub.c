@@ -21,9 +21,9 @@
 #include "util/log.h"
 #include "util/timeutil.h"
 
-#define HUB_RING 8192         /* events kept in memory */
+#define HUB_RING 16384        /* events kept in memory (~1.5 kB each) */
 #define HUB_BATCH 512         /* events read per query */
-#define HUB_MAX_ANC 64        /* units that see an event through its parties */
+#define HUB_MAX_ANC 24        /* units that see an event through its parties */
 #define SUB_CHUNK (16u << 10) /* bytes gathered per fill */
 #define CHAIN_SLOTS 1024      /* unit ancestries cached by the pump and replays */
 #define CHAIN_TTL_S 10

@@ -270,12 +270,14 @@ static void *outbox_main(void *arg)
         if (atomic_exchange(&o->woken, false) || wait <= 0 || o->freed) {
             o->freed = false;
             wait = fill(o);
-            curl_multi_perform(o->multi, &running);
         }
-        t0 = time_mono();
-        curl_multi_poll(o->multi, NULL, 0, (int)(wait > 0 ? wait : 1), NULL);
+        /* on loopback a transfer can finish inside perform: collect before sleeping */
         curl_multi_perform(o->multi, &running);
         collect(o);
+        if (o->freed)
+            continue;
+        t0 = time_mono();
+        curl_multi_poll(o->multi, NULL, 0, (int)(wait > 0 ? wait : 1), NULL);
         wait -= (long)((time_mono() - t0) * 1000);
     }
     return NULL;

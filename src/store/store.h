@@ -538,7 +538,8 @@ struct outbox_result {
 };
 int store_outbox_finish(struct store *s, const struct outbox_result *r, size_t n,
                         struct gz_err *err) __attribute__((warn_unused_result));
-/* When the next pending delivery is due (epoch ms), 0 when none is. */
+/* When the next pending delivery is due (epoch ms; rows of inactive webhooks count), 0 when
+   none is. */
 int store_outbox_next(struct store *s, int64_t *next_ms, struct gz_err *err)
     __attribute__((warn_unused_result));
 
