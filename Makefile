@@ -13,7 +13,7 @@ WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvl
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) -Isrc -Ibuild/gen \
              $(shell pkg-config --cflags $(PKG_LIST) 2>/dev/null) -MMD -MP
-PKG_LIST := libmicrohttpd jansson sqlite3 libsodium libxml-2.0 libmagic libexif
+PKG_LIST := libmicrohttpd jansson sqlite3 libsodium libxml-2.0 libmagic libexif libcurl
 LIBS     = $(shell pkg-config --libs $(PKG_LIST) 2>/dev/null) -lgeos_c -lcsv -lz -lpthread -lm
 
 ifdef SANITIZE
@@ -82,6 +82,7 @@ bench: setup $(BIN)
 	@./bench/run $(abspath $(BIN))
 	@./bench/pipeline $(abspath $(BIN))
 	@./bench/open311 $(abspath $(BIN))
+	@./bench/sse $(abspath $(BIN))
 
 fuzz: setup
 	@./tests/fuzz/run

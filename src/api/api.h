@@ -16,6 +16,7 @@ struct places;
 struct rulebook;
 struct router;
 struct store;
+struct stream_hub;
 struct throttle;
 
 struct app {
@@ -31,6 +32,7 @@ struct app {
     double started;         /* monotonic seconds */
     const char *web_root;   /* the web console's files (NULL: none served) */
     struct blobs *blobs;    /* attachment files beside the database (NULL: none kept) */
+    struct stream_hub *hub; /* the live event stream (NULL: not serving) */
 };
 
 /* Register every route of the API on r. */
@@ -60,5 +62,7 @@ int api_attachments_routes(struct router *r);
 /* GET /api/v1/cases/export.csv|.json (case_query.c), ahead of /cases/{number} */
 int api_case_export_routes(struct router *r);
 int api_joint_routes(struct router *r);
+int api_webhooks_routes(struct router *r);
+int api_stream_routes(struct router *r);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "api/open311.h"
+#include "api/stream.h"
 #include "cli/cli.h"
 #include "core/calendar.h"
 #include "core/classify.h"
@@ -21,6 +22,7 @@
 #include "core/throttle.h"
 #include "http/server.h"
 #include "io/import.h"
+#include "jobs/outbox.h"
 #include "jobs/sweeper.h"
 #include "store/store.h"
 #include "svc/blobs.h"
@@ -164,6 +166,24 @@ static int serve_files(struct app *app, struct http_config *cfg, const char *db)
     return 0;
 }
 
+/* The live stream's hub and the webhook deliveries (GONGZHI_WEBHOOK_*,
+   GONGZHI_STREAM_HEARTBEAT_S and GONGZHI_STREAM_BATCH_MS tune them). */
+static int serve_events(struct store *s, struct app *app, struct outbox **hooks, struct gz_err *err)
+{
+    struct outbox_opts oo;
+    const char *beat = getenv("GONGZHI_STREAM_HEARTBEAT_S");
+    const char *batch = getenv("GONGZHI_STREAM_BATCH_MS");
+
+    app->hub = stream_hub_new(s, beat ? (int)strtol(beat, NULL, 10) : 0,
+                              batch ? (int)strtol(batch, NULL, 10) : -1, err);
+    if (!app->hub)
+        return -1;
+    outbox_opts_from_env(&oo);
+    oo.render = api_event_json;
+    *hooks = outbox_start(s, &oo, err);
+    return *hooks ? 0 : -1;
+}
+
 int cli_serve_store(struct store *s, const struct cli_opts *o)
 {
     struct app app;
@@ -171,6 +191,7 @@ int cli_serve_store(struct store *s, const struct cli_opts *o)
     struct router *r = router_new();
     struct http_server *srv = NULL;
     struct sweeper *sweep = NULL;
+    struct outbox *hooks = NULL;
     struct gz_err err = {0};
     sigset_t set;
     int sig = 0, rc = 1;
@@ -189,6 +210,10 @@ int cli_serve_store(struct store *s, const struct cli_opts *o)
     }
     if (store_token_purge(s, time_now(), &err) < 0)
         log_warn("could not purge expired tokens: %s", err.msg);
+    if (serve_events(s, &app, &hooks, &err)) {
+        fprintf(stderr, "gongzhi: %s\n", err.msg);
+        goto out;
+    }
     srv = http_server_start(&cfg, r, &app, &err);
     if (!srv) {
         fprintf(stderr, "gongzhi: %s\n", err.msg);
@@ -205,7 +230,10 @@ int cli_serve_store(struct store *s, const struct cli_opts *o)
     log_info("signal %d: finishing in-flight requests", sig);
     rc = 0;
 out:
+    stream_hub_close(app.hub); /* streams end before the server stops */
     http_server_stop(srv);
+    stream_hub_free(app.hub);
+    outbox_stop(hooks);
     sweeper_stop(sweep);
     router_free(r);
     throttle_free(app.login_fails);

@@ -62,6 +62,14 @@ struct http_req {
     struct upload *upload; /* upload routes: the body spooled to a file */
     bool is_upload;
     int out_fd; /* a response from a file, -1 for none */
+    struct http_stream *stream; /* a streamed answer instead of out */
+};
+
+struct http_stream {
+    struct MHD_Connection *conn;
+    http_fill_fn fill;
+    void (*done)(void *ctx);
+    void *ctx;
 };
 
 const char *http_method(const struct http_req *r)
@@ -225,6 +233,54 @@ void http_reply_fd(struct http_req *r, int status, const char *content_type, int
     r->out_len = len;
 }
 
+void http_reply_stream(struct http_req *r, int status, const char *content_type, http_fill_fn fill,
+                       void (*done)(void *ctx), void *ctx)
+{
+    struct http_stream *st = r->replied ? NULL : calloc(1, sizeof(*st));
+
+    if (!st) {
+        done(ctx);
+        if (!r->replied)
+            http_reply_error(r, 500, "internal", "", "out of memory");
+        return;
+    }
+    st->conn = r->conn;
+    st->fill = fill;
+    st->done = done;
+    st->ctx = ctx;
+    r->replied = true;
+    r->status = status;
+    r->ctype = content_type;
+    r->stream = st;
+}
+
+void http_stream_suspend(struct http_stream *st)
+{
+    MHD_suspend_connection(st->conn);
+}
+
+void http_stream_resume(struct http_stream *st)
+{
+    MHD_resume_connection(st->conn);
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct http_stream *st = cls;
+    long n = st->fill(st->ctx, st, buf, max);
+
+    (void)pos;
+    return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+    struct http_stream *st = cls;
+
+    st->done(st->ctx);
+    free(st);
+}
+
 static void req_free(struct http_req *r)
 {
     struct alloc_node *a;
@@ -242,6 +298,8 @@ static void req_free(struct http_req *r)
     upload_free(r->upload);
     if (r->out_fd >= 0)
         close(r->out_fd);
+    if (r->stream) /* never handed to libmicrohttpd */
+        stream_free(r->stream);
     free(r);
 }
 
@@ -257,6 +315,12 @@ static enum MHD_Result queue(struct http_req *r)
         if (!resp)
             return MHD_NO;
         r->out_fd = -1; /* libmicrohttpd closes it */
+    } else if (r->stream) {
+        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16u << 10, stream_read,
+                                                 r->stream, stream_free);
+        if (!resp)
+            return MHD_NO;
+        r->stream = NULL; /* libmicrohttpd frees it through stream_free */
     } else {
         resp = MHD_create_response_from_buffer(r->out_len, r->out, MHD_RESPMEM_MUST_FREE);
         if (!resp)
@@ -455,7 +519,8 @@ struct http_server *http_server_start(const struct http_config *cfg, const struc
        16 threads 6.3k on 2 cores, with reads unchanged) */
     unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads
                                         : (unsigned)(cores > 0 ? cores : 2) * HTTP_THREADS_PER_CORE;
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    /* suspend/resume: event streams park their connection while there is nothing to send */
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 
     if (!s) {
         gz_fail(err, GZ_ENOMEM, "", "out of memory");

@@ -81,5 +81,23 @@ void http_upload_keep(struct http_req *r);
 const char *http_form_field(const struct http_req *r, const char *name);
 /* Answer with len bytes of an open file (taken over, closed after sending). */
 void http_reply_fd(struct http_req *r, int status, const char *content_type, int fd, size_t len);
+/*
+ * ---- streamed responses (server-sent events) ----
+ * The answer's body comes from fill(ctx, st, buf, max), called on a server
+ * thread whenever the connection can take more: it returns the bytes it put
+ * in buf (> 0), or 0 after calling http_stream_suspend (nothing to send
+ * now: the connection is parked, no thread waits on it, until another thread
+ * calls http_stream_resume), or < 0 to end the answer. done(ctx) is called
+ * once when the connection is finished with. The headers added with
+ * http_add_header go out with it.
+ */
+struct http_stream;
+typedef long (*http_fill_fn)(void *ctx, struct http_stream *st, char *buf, size_t max);
+void http_reply_stream(struct http_req *r, int status, const char *content_type, http_fill_fn fill,
+                       void (*done)(void *ctx), void *ctx);
+/* From inside fill only. */
+void http_stream_suspend(struct http_stream *st);
+/* From any thread, exactly once per suspend. */
+void http_stream_resume(struct http_stream *st);
 
 #endif

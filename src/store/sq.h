@@ -36,6 +36,12 @@ struct sqconn {
         sqlite3_stmt *st;
     } cache[SQ_CACHE];
     struct sqconn *next; /* free list link */
+    /* writer only: active webhooks (0: events queue no outbox rows), recounted after a
+       group that changed webhooks; what the group appended, for the commit listeners */
+    int hooks;
+    bool hooks_dirty;
+    int64_t group_event;
+    bool group_outbox;
 };
 
 /* A unit of work for the writer: runs inside a transaction, in its own savepoint. */
@@ -73,6 +79,14 @@ struct sqstore {
     bool ckpt_started;
     bool ckpt_wanted;
     pthread_cond_t ckpt_wake;
+
+    /* told after each commit that appended events or outbox rows (store_on_commit) */
+    pthread_mutex_t listen_lock;
+    int n_listeners;
+    struct {
+        store_commit_fn fn;
+        void *ctx;
+    } listeners[4];
 };
 
 /* A cached prepared statement, reset and unbound; NULL with err set on failure. */
@@ -135,4 +149,8 @@ int sq_step_result(struct sqconn *c, int rc, struct gz_err *err);
    it returns nonzero. */
 int sq_read_texts(struct sqstore *s, const char *sql, int64_t arg,
                   int (*fn)(void *ctx, const char *text), void *ctx, struct gz_err *err);
+/* Queue an outbox row for each active webhook that wants ev (writer only; in its transaction). */
+int sq_outbox_queue(struct sqconn *c, const struct event *ev, struct gz_err *err);
+/* Recount the active webhooks into c->hooks (writer only). */
+int sq_hooks_count(struct sqconn *c, struct gz_err *err);
 #endif

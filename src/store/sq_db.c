@@ -308,6 +308,30 @@ static int run_deferred(struct sqconn *c, struct gz_err *err)
     return rc;
 }
 
+/* Tell the listeners what the group appended (a hint: they read it), and recount webhooks. */
+static void after_group(struct sqstore *s, int rc)
+{
+    struct sqconn *c = s->writer;
+    struct gz_err err;
+    int64_t last = c->group_event;
+    bool outbox = c->group_outbox;
+
+    c->group_event = 0;
+    c->group_outbox = false;
+    if (c->hooks_dirty) {
+        c->hooks_dirty = false;
+        if (sq_hooks_count(c, &err))
+            log_warn("webhooks: %s", err.msg);
+    }
+    if (rc || (!last && !outbox))
+        return;
+    /* held while calling: a listener is never called after store_off_commit returned */
+    pthread_mutex_lock(&s->listen_lock);
+    for (int i = 0; i < s->n_listeners; i++)
+        s->listeners[i].fn(s->listeners[i].ctx, last, outbox);
+    pthread_mutex_unlock(&s->listen_lock);
+}
+
 static void run_group(struct sqstore *s, struct sqjob *group)
 {
     struct gz_err err;
@@ -326,12 +350,13 @@ static void run_group(struct sqstore *s, struct sqjob *group)
                 j->rc = gz_fail(j->err, GZ_EIO, "", "group failed: %s", err.msg);
         rc = GZ_EIO;
     }
-    if (!rc && sq_exec(s->writer, "COMMIT", &err)) {
+    if (!rc && (rc = sq_exec(s->writer, "COMMIT", &err)) != 0) {
         sqlite3_exec(s->writer->db, "ROLLBACK", NULL, NULL, NULL);
         for (j = group; j; j = j->next)
             if (!j->rc)
                 j->rc = gz_fail(j->err, GZ_EIO, "", "commit failed: %s", err.msg);
     }
+    after_group(s, rc);
     while (group) {
         j = group;
         group = j->next; /* read before the post: the job lives on its submitter's stack */
@@ -422,6 +447,8 @@ static void *ckpt_main(void *arg)
 
 static int start_threads(struct sqstore *s, struct gz_err *err)
 {
+    if (sq_hooks_count(s->writer, err))
+        return err->code;
     sqlite3_wal_hook(s->writer->db, wal_hook, s); /* replaces the automatic checkpoint */
     if (pthread_create(&s->thread, NULL, writer_main, s) != 0)
         return gz_fail(err, GZ_EIO, "", "cannot start the writer thread");
@@ -445,6 +472,7 @@ struct sqstore *sq_open(const char *path, const struct store_options *opt, struc
     s->sync_full = opt->sync_full;
     pthread_mutex_init(&s->pool_lock, NULL);
     pthread_mutex_init(&s->q_lock, NULL);
+    pthread_mutex_init(&s->listen_lock, NULL);
     pthread_cond_init(&s->q_work, NULL);
     pthread_cond_init(&s->ckpt_wake, NULL);
     s->writer = conn_open(path, true, opt->sync_full, err);
@@ -480,6 +508,7 @@ void sq_close(struct sqstore *s)
     pthread_cond_destroy(&s->ckpt_wake);
     pthread_cond_destroy(&s->q_work);
     pthread_mutex_destroy(&s->q_lock);
+    pthread_mutex_destroy(&s->listen_lock);
     pthread_mutex_destroy(&s->pool_lock);
     free(s->path);
     free(s);

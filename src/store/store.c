@@ -661,3 +661,80 @@ int store_account_claims(struct store *s, int64_t account_id, struct claim_stats
 {
     return s->ops->account_claims(s, account_id, out, fn, ctx, err);
 }
+
+int store_webhook_create(struct store *s, struct webhook *w, struct gz_err *err)
+{
+    return s->ops->webhook_put(s, w, true, err);
+}
+
+int store_webhook_update(struct store *s, const struct webhook *w, struct gz_err *err)
+{
+    return s->ops->webhook_put(s, (struct webhook *)w, false, err);
+}
+
+int store_webhook_delete(struct store *s, int64_t id, struct gz_err *err)
+{
+    return s->ops->webhook_delete(s, id, err);
+}
+
+int store_webhook_get(struct store *s, int64_t id, struct webhook *out, struct gz_err *err)
+{
+    return s->ops->webhook_get(s, id, out, err);
+}
+
+int store_webhook_list(struct store *s, const struct store_page *pg, store_webhook_fn fn, void *ctx,
+                       struct gz_err *err)
+{
+    return s->ops->webhook_list(s, pg, fn, ctx, err);
+}
+
+int store_outbox_list(struct store *s, int64_t webhook_id, enum outbox_state state,
+                      const struct store_page *pg, store_outbox_fn fn, void *ctx,
+                      struct gz_err *err)
+{
+    return s->ops->outbox_list(s, webhook_id, state, pg, fn, ctx, err);
+}
+
+int store_outbox_retry(struct store *s, int64_t webhook_id, int64_t id, int64_t now_ms,
+                       struct gz_err *err)
+{
+    return s->ops->outbox_retry(s, webhook_id, id, now_ms, err);
+}
+
+int store_outbox_due(struct store *s, int64_t now_ms, const int64_t *skip, size_t n_skip,
+                     size_t max, store_outbox_item_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->outbox_due(s, now_ms, skip, n_skip, max, fn, ctx, err);
+}
+
+int store_outbox_finish(struct store *s, const struct outbox_result *r, size_t n,
+                        struct gz_err *err)
+{
+    return s->ops->outbox_finish(s, r, n, err);
+}
+
+int store_outbox_next(struct store *s, int64_t *next_ms, struct gz_err *err)
+{
+    return s->ops->outbox_next(s, next_ms, err);
+}
+
+int store_on_commit(struct store *s, store_commit_fn fn, void *ctx, struct gz_err *err)
+{
+    return s->ops->on_commit(s, fn, ctx, err);
+}
+
+int store_events_after(struct store *s, int64_t after, int limit, store_stream_fn fn, void *ctx,
+                       struct gz_err *err)
+{
+    return s->ops->events_after(s, after, limit, fn, ctx, err);
+}
+
+int store_events_head(struct store *s, int64_t *id, struct gz_err *err)
+{
+    return s->ops->events_head(s, id, err);
+}
+
+void store_off_commit(struct store *s, store_commit_fn fn, void *ctx)
+{
+    s->ops->off_commit(s, fn, ctx);
+}

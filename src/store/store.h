@@ -608,4 +608,101 @@ int store_account_claims(struct store *s, int64_t account_id, struct claim_stats
                          store_claim_item_fn fn, void *ctx, struct gz_err *err)
     __attribute__((warn_unused_result));
 
+/* ---- webhooks, their outbox and the event stream (core/webhook.h) ---- */
+#include "core/webhook.h"
+
+/* Create (w->id set; its secret as given) or change a webhook (url, kinds, active, secret). */
+int store_webhook_create(struct store *s, struct webhook *w, struct gz_err *err)
+    __attribute__((warn_unused_result));
+int store_webhook_update(struct store *s, const struct webhook *w, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* Remove a webhook and its deliveries. */
+int store_webhook_delete(struct store *s, int64_t id, struct gz_err *err)
+    __attribute__((warn_unused_result));
+int store_webhook_get(struct store *s, int64_t id, struct webhook *out, struct gz_err *err)
+    __attribute__((warn_unused_result));
+typedef int (*store_webhook_fn)(void *ctx, const struct webhook *w);
+/* Every webhook in id order, after pg->after_id. */
+int store_webhook_list(struct store *s, const struct store_page *pg, store_webhook_fn fn, void *ctx,
+                       struct gz_err *err) __attribute__((warn_unused_result));
+
+/* A delivery's state: pending (not yet delivered; failed = pending after a failure), dead, done. */
+enum outbox_state { OUTBOX_PENDING, OUTBOX_FAILED, OUTBOX_DEAD, OUTBOX_DONE, OUTBOX_ANY };
+struct outbox_row {
+    int64_t id, event_id, webhook_id;
+    int attempts;
+    int64_t next_at; /* epoch ms */
+    int done;        /* 0 pending, 1 delivered, 2 dead */
+    int64_t last_at; /* epoch ms, 0 before the first attempt */
+    int last_status;
+    char last_error[160];
+    char kind[AUDIT_KIND_MAX];
+};
+typedef int (*store_outbox_fn)(void *ctx, const struct outbox_row *r);
+/* A webhook's deliveries in a state, newest first (pg->after_id: ids below it). */
+int store_outbox_list(struct store *s, int64_t webhook_id, enum outbox_state state,
+                      const struct store_page *pg, store_outbox_fn fn, void *ctx,
+                      struct gz_err *err) __attribute__((warn_unused_result));
+/* Try a delivery again now with a fresh set of attempts; GZ_ECONFLICT when it was delivered. */
+int store_outbox_retry(struct store *s, int64_t webhook_id, int64_t id, int64_t now_ms,
+                       struct gz_err *err) __attribute__((warn_unused_result));
+
+/* What the delivery job sends: the row, its webhook and its event (with the case's number). */
+struct outbox_item {
+    struct outbox_row row;
+    struct webhook hook;
+    struct event ev;
+    char number[CASE_NUMBER_LEN + 1];
+};
+/* fn may take it->ev.body (setting it NULL); the rest is freed when fn returns. */
+typedef int (*store_outbox_item_fn)(void *ctx, struct outbox_item *it);
+/* Up to max pending deliveries of active webhooks due at now_ms, the ids in skip left out. */
+int store_outbox_due(struct store *s, int64_t now_ms, const int64_t *skip, size_t n_skip,
+                     size_t max, store_outbox_item_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* An attempt's outcome: done 1 (delivered), 2 (dead) or 0 (again at next_at). */
+struct outbox_result {
+    int64_t id;
+    int attempts;
+    int done;
+    int64_t at_ms, next_at;
+    int status;
+    char error[160];
+};
+int store_outbox_finish(struct store *s, const struct outbox_result *r, size_t n,
+                        struct gz_err *err) __attribute__((warn_unused_result));
+/* When the next pending delivery is due (epoch ms; rows of inactive webhooks count), 0 when
+   none is. */
+int store_outbox_next(struct store *s, int64_t *next_ms, struct gz_err *err)
+    __attribute__((warn_unused_result));
+
+/*
+ * Call fn(ctx, last_event_id, outbox) on the writer thread after each commit
+ * that appended events (last_event_id: the highest; a hint, read the events)
+ * or outbox rows (outbox true). fn must only wake someone. Up to 4.
+ */
+typedef void (*store_commit_fn)(void *ctx, int64_t last_event_id, bool outbox);
+int store_on_commit(struct store *s, store_commit_fn fn, void *ctx, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* Stop calling it; once this returns, fn is not running and will not be called. */
+void store_off_commit(struct store *s, store_commit_fn fn, void *ctx);
+
+/* An event as the stream sees it: with its case's number, reporter and parties. */
+#define STREAM_MAX_UNITS 16
+struct stream_event {
+    struct event ev;
+    char number[CASE_NUMBER_LEN + 1];
+    int64_t reporter_account_id, intake_account_id;
+    size_t n_units;
+    int64_t units[STREAM_MAX_UNITS]; /* the units party to the case now */
+};
+/* fn may take e->ev.body (setting it NULL); the rest is freed when fn returns. */
+typedef int (*store_stream_fn)(void *ctx, struct stream_event *e);
+/* Events with id > after, in id order, at most limit. */
+int store_events_after(struct store *s, int64_t after, int limit, store_stream_fn fn, void *ctx,
+                       struct gz_err *err) __attribute__((warn_unused_result));
+/* The newest event's id (0 for none). */
+int store_events_head(struct store *s, int64_t *id, struct gz_err *err)
+    __attribute__((warn_unused_result));
+
 #endif

@@ -153,6 +153,26 @@ struct store_ops {
                        struct gz_err *err);
     int (*account_claims)(struct store *s, int64_t account_id, struct claim_stats *out,
                           store_claim_item_fn fn, void *ctx, struct gz_err *err);
+    int (*webhook_put)(struct store *s, struct webhook *w, bool create, struct gz_err *err);
+    int (*webhook_delete)(struct store *s, int64_t id, struct gz_err *err);
+    int (*webhook_get)(struct store *s, int64_t id, struct webhook *out, struct gz_err *err);
+    int (*webhook_list)(struct store *s, const struct store_page *pg, store_webhook_fn fn,
+                        void *ctx, struct gz_err *err);
+    int (*outbox_list)(struct store *s, int64_t webhook_id, enum outbox_state state,
+                       const struct store_page *pg, store_outbox_fn fn, void *ctx,
+                       struct gz_err *err);
+    int (*outbox_retry)(struct store *s, int64_t webhook_id, int64_t id, int64_t now_ms,
+                        struct gz_err *err);
+    int (*outbox_due)(struct store *s, int64_t now_ms, const int64_t *skip, size_t n_skip,
+                      size_t max, store_outbox_item_fn fn, void *ctx, struct gz_err *err);
+    int (*outbox_finish)(struct store *s, const struct outbox_result *r, size_t n,
+                         struct gz_err *err);
+    int (*outbox_next)(struct store *s, int64_t *next_ms, struct gz_err *err);
+    int (*on_commit)(struct store *s, store_commit_fn fn, void *ctx, struct gz_err *err);
+    void (*off_commit)(struct store *s, store_commit_fn fn, void *ctx);
+    int (*events_after)(struct store *s, int64_t after, int limit, store_stream_fn fn, void *ctx,
+                        struct gz_err *err);
+    int (*events_head)(struct store *s, int64_t *id, struct gz_err *err);
 };
 
 struct store {

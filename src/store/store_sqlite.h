@@ -149,4 +149,23 @@ int sqo_claims_open(struct store *s, const struct claim_query *q, store_claim_fn
 int sqo_account_claims(struct store *s, int64_t account_id, struct claim_stats *out,
                        store_claim_item_fn fn, void *ctx, struct gz_err *err);
 
+int sqo_webhook_put(struct store *s, struct webhook *w, bool create, struct gz_err *err);
+int sqo_webhook_delete(struct store *s, int64_t id, struct gz_err *err);
+int sqo_webhook_get(struct store *s, int64_t id, struct webhook *out, struct gz_err *err);
+int sqo_webhook_list(struct store *s, const struct store_page *pg, store_webhook_fn fn, void *ctx,
+                     struct gz_err *err);
+int sqo_outbox_list(struct store *s, int64_t webhook_id, enum outbox_state state,
+                    const struct store_page *pg, store_outbox_fn fn, void *ctx, struct gz_err *err);
+int sqo_outbox_retry(struct store *s, int64_t webhook_id, int64_t id, int64_t now_ms,
+                     struct gz_err *err);
+int sqo_outbox_due(struct store *s, int64_t now_ms, const int64_t *skip, size_t n_skip, size_t max,
+                   store_outbox_item_fn fn, void *ctx, struct gz_err *err);
+int sqo_outbox_finish(struct store *s, const struct outbox_result *r, size_t n, struct gz_err *err);
+int sqo_outbox_next(struct store *s, int64_t *next_ms, struct gz_err *err);
+int sqo_on_commit(struct store *s, store_commit_fn fn, void *ctx, struct gz_err *err);
+void sqo_off_commit(struct store *s, store_commit_fn fn, void *ctx);
+int sqo_events_after(struct store *s, int64_t after, int limit, store_stream_fn fn, void *ctx,
+                     struct gz_err *err);
+int sqo_events_head(struct store *s, int64_t *id, struct gz_err *err);
+
 #endif

@@ -188,7 +188,12 @@ static int event_append(struct sqconn *c, struct event *ev, struct gz_err *err)
     sq_bind_text(st, 10, ev->hash);
     rc = sqlite3_step(st);
     sq_done(st);
-    return rc == SQLITE_DONE ? head_write(c, ev, err) : sq_fail(c, rc, err);
+    if (rc != SQLITE_DONE)
+        return sq_fail(c, rc, err);
+    c->group_event = ev->id;
+    rc = head_write(c, ev, err);
+    /* the webhooks' deliveries, in the event's own transaction (store_sqlite_outbox.c) */
+    return rc ? rc : sq_outbox_queue(c, ev, err);
 }
 
 int sq_event_append(struct sqconn *c, struct event *ev, struct gz_err *err)

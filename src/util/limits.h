@@ -7,7 +7,8 @@
 
 #define GZ_MAX_BODY (1u << 20)        /* JSON request body, bytes */
 #define GZ_MAX_HEADER_MEM (32u << 10) /* request line + headers per connection */
-#define GZ_MAX_CONNECTIONS 1024
+/* shared by the HTTP threads, and each event stream holds one for as long as it runs */
+#define GZ_MAX_CONNECTIONS 16384
 #define GZ_REQUEST_TIMEOUT_S 30     /* idle connection time-out */
 #define GZ_MAX_RESPONSE (64u << 20) /* largest JSON answer we build */
 #define GZ_MAX_PAGE 500             /* list page size */

@@ -33,3 +33,11 @@ void time_rfc3339(int64_t t, char *out, size_t size)
     gmtime_r(&tt, &tm);
     strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+int64_t time_wall_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

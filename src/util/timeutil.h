@@ -15,4 +15,7 @@ double time_mono(void);
 /* "2026-11-24T18:00:00Z"; out must hold 32 bytes. */
 void time_rfc3339(int64_t t, char *out, size_t size);
 
+/* The real clock in milliseconds (never GONGZHI_NOW): when deliveries are due. */
+int64_t time_wall_ms(void);
+
 #endif

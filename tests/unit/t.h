@@ -50,6 +50,8 @@ Suite *suite_store_attach(void);
 Suite *suite_core_scope(void);
 Suite *suite_core_joint(void);
 Suite *suite_store_joint(void);
+Suite *suite_core_webhook(void);
+Suite *suite_store_outbox(void);
 
 /* A fresh temporary directory for this test (removed by the OS later); path[256]. */
 void t_tmpdir(char *path, size_t size);
