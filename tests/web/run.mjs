@@ -85,6 +85,38 @@ async function rankingRow(page, code) {
 
 const state = {};
 
+// The API straight from the test (setting a scene the browser then works on): a token per login.
+const tokens = {};
+async function call(login, method, p, body) {
+  if (!tokens[login]) {
+    const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password: PASSWORD }) });
+    tokens[login] = (await r.json()).token;
+  }
+  const r = await fetch(`${base}/api/v1/${p}`, { method, headers: { Authorization: `Bearer ${tokens[login]}`, 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
+  const json = await r.json().catch(() => null);
+  if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+// A real 1x1 PNG (tests/api/imgkit.py builds it byte by byte), written once.
+let pngPath = null;
+function png() {
+  if (!pngPath) {
+    pngPath = path.join(os.tmpdir(), `gz-web-${process.pid}.png`);
+    const py = spawnSync('python3', ['-c', `import sys; sys.path.insert(0, ${JSON.stringify(path.join(ROOT, 'tests/api'))}); import imgkit; open(sys.argv[1], 'wb').write(imgkit.png())`, pngPath]);
+    if (py.status !== 0) throw new Error(`imgkit: ${py.stderr}`);
+  }
+  return pngPath;
+}
+
+// A case of Ward 3 (the demo's street account's ward), dispatched to it.
+async function wardCase(text) {
+  const c = await call('operator', 'POST', 'cases', { channel: 'hotline', text, category: '0302', lat: 42.3601, lon: -71.0589, name: 'Zhao Xiaoming', phone: '13812340000' });
+  const w03 = await call('dispatcher', 'GET', 'units/W03');
+  await call('dispatcher', 'POST', `cases/${c.number}/actions`, { action: 'dispatch', unit: w03.id });
+  return c.number;
+}
+
 const tests = {
   async closed_loop(shot) {
     const sup = await as('supervisor');
@@ -184,6 +216,35 @@ const tests = {
     await res.waitForSelector('#leaderboard table, #leaderboard .empty');
     await shot(res, 'portal-leaderboard');
     assert(number && !res.errors.length, `page errors: ${res.errors.join('; ')}`);
+  },
+
+  async whistle_on_the_case_page(shot) {
+    const number = await wardCase('Collapsed kerb and a water leak under the road at the junction');
+    const st = await as('street');
+    await goto(st, `/cases/${number}`);
+    await submitAction(st, 'whistle', async (f) => {
+      const units = f.locator('select[name=units]');
+      const value = await units.evaluate((s) => [...s.options].find((o) => o.text.endsWith('(D-PWDx)')).value);
+      await units.selectOption([value]);
+      await f.locator('input[name=minutes]').fill('45');
+      await f.locator('input[name=reason]').fill('The road must be opened: public works needed');
+    });
+    const row = st.locator('#units tr[data-unit="D-PWDx"]');
+    await row.waitFor();
+    assert(await row.getAttribute('data-role') === 'whistled' && await row.getAttribute('data-state') === 'asked', 'the department is whistled');
+    assert(/Whistled/.test(await row.innerText()) && /Report by/.test(await row.innerText()), `units row: ${await row.innerText()}`);
+    await shot(st, 'whistled');
+    // the department reports in, naming its person in charge
+    const hd = await as('handler-pwdx');
+    await goto(hd, `/cases/${number}`);
+    await submitAction(hd, 'report', (f) => f.locator('input[name=person]').fill('Engineer Wang, 617-555-0100'));
+    const after = hd.locator('#units tr[data-unit="D-PWDx"]');
+    assert(await after.getAttribute('data-state') === 'reported', 'the department reported');
+    assert((await after.innerText()).includes('Engineer Wang'), 'the person in charge is shown');
+    assert(await hd.locator('form[data-action="co_reply"]').count() === 1, 'the reported unit may now reply');
+    assert(await hd.locator('#timeline li[data-kind="report"]').count() === 1, 'the report is on the timeline');
+    await shot(hd, 'reported');
+    assert(!st.errors.length && !hd.errors.length, `page errors: ${[...st.errors, ...hd.errors].join('; ')}`);
   },
 
   async language_switch(shot) {
