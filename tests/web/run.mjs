@@ -247,6 +247,55 @@ const tests = {
     assert(!st.errors.length && !hd.errors.length, `page errors: ${[...st.errors, ...hd.errors].join('; ')}`);
   },
 
+  async handler_replies_with_a_photo(shot) {
+    const c = await call('operator', 'POST', 'cases', { channel: 'hotline', text: 'Broken paving slabs in front of the library', category: '0302', lat: 42.3601, lon: -71.0589 });
+    const pw = await call('dispatcher', 'GET', 'units/D-PWDx');
+    await call('dispatcher', 'POST', `cases/${c.number}/actions`, { action: 'dispatch', unit: pw.id });
+    await call('handler-pwdx', 'POST', `cases/${c.number}/actions`, { action: 'accept' });
+    const hd = await as('handler-pwdx');
+    await goto(hd, `/cases/${c.number}`);
+    await submitAction(hd, 'reply', async (f) => {
+      await f.locator('textarea[name=text]').fill('Relaid the slabs; photo of the finished pavement attached.');
+      await f.locator('input[name=photo]').setInputFiles(png());
+    });
+    await hd.waitForSelector('#photo-list a[data-stage="reply"] img[data-loaded]');
+    assert((await noteText(hd, '#case-status')).includes('Resolved'), 'the case is resolved');
+    assert(await hd.locator('#timeline li[data-kind="attachment"]').count() === 1, 'the photo is on the timeline');
+    await shot(hd, 'reply-photo');
+    // the grid worker verifies with a photo of their own
+    const grid = await as('grid');
+    await goto(grid, `/cases/${c.number}`);
+    await submitAction(grid, 'verify', (f) => f.locator('input[name=photo]').setInputFiles(png()));
+    await grid.waitForSelector('#photo-list a[data-stage="verify"] img[data-loaded]');
+    assert(await grid.locator('#photo-list img[data-loaded]').count() === 2, 'both photos shown');
+    await shot(grid, 'verify-photo');
+    assert(!hd.errors.length && !grid.errors.length, `page errors: ${[...hd.errors, ...grid.errors].join('; ')}`);
+  },
+
+  async kb_answer_at_intake(shot) {
+    const op = await as('operator');
+    await op.waitForSelector('#intake-map .leaflet-interactive');
+    await op.fill('textarea[name=text]', 'Caller asks how soon the broken streetlight on her street will be fixed');
+    await op.selectOption('select[name=category]', '0207');
+    await op.waitForSelector('#kb-category li');
+    await op.click('#intake-h ~ .actions button[type=submit], form[aria-labelledby=intake-h] button[type=submit]');
+    await op.waitForSelector('#kb-suggestions li');
+    const number = (await op.locator('#intake-result dl a').first().innerText()).trim();
+    await op.click('#kb-suggestions button[data-kb-answer]');
+    await op.waitForSelector('#kb-suggestions .notice.ok, #kb-suggestions .notice.error');
+    assert(!(await op.locator('#kb-suggestions .notice.error').count()), await op.locator('#kb-suggestions').innerText());
+    await op.waitForFunction(() => /Closed/.test(document.getElementById('result-status').textContent));
+    const c = await call('operator', 'GET', `cases/${number}`);
+    assert(c.status === 'closed' && /7 working days/.test(c.reply || ''), `answered: ${c.status} ${c.reply}`);
+    // the search box finds policy entries too
+    await op.fill('input[name=kb_q]', 'noise');
+    await op.click('#kb-search button[type=submit]');
+    await op.waitForSelector('#kb-results li');
+    assert(/Night-time construction noise/.test(await noteText(op, '#kb-results')), 'the noise policy is found');
+    await shot(op, 'kb-answer');
+    assert(!op.errors.length, `page errors: ${op.errors.join('; ')}`);
+  },
+
   async language_switch(shot) {
     const zh = JSON.parse(fs.readFileSync(path.join(ROOT, 'web/i18n/zh.json'), 'utf8'));
     const en = JSON.parse(fs.readFileSync(path.join(ROOT, 'web/i18n/en.json'), 'utf8'));
