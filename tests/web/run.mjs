@@ -296,6 +296,33 @@ const tests = {
     assert(!op.errors.length, `page errors: ${op.errors.join('; ')}`);
   },
 
+  async volunteers_claim_and_complete(shot) {
+    // a volunteer team of Ward 3 that takes flyer removal (0104, claimable by its category)
+    const team = await call('admin', 'POST', 'units', { code: 'V-W03', name: '第3选区志愿服务队', name_en: 'Ward 3 volunteers', kind: 'volunteer_team', parent: 'W03' });
+    await call('admin', 'PUT', 'units/V-W03/capabilities', { categories: ['0104'] });
+    const acc = await call('admin', 'POST', 'accounts', { login: 'volunteer', name: 'Volunteer', password: PASSWORD });
+    await call('admin', 'POST', 'memberships', { account_id: acc.id, unit: team.id, role: 'handler' });
+    const c = await call('operator', 'POST', 'cases', { channel: 'hotline', text: 'Flyers glued all over the bus shelter', category: '0104', lat: 42.3601, lon: -71.0589, hold: true });
+    const v = await as('volunteer');
+    await v.waitForSelector(`#open-claims tr[data-number="${c.number}"]`);
+    await v.click(`button[data-claim="${c.number}"]`);
+    await v.waitForSelector('.notice.ok');
+    await v.waitForSelector(`#my-hours`);
+    await goto(v, `/cases/${c.number}`);
+    await submitAction(v, 'complete', async (f) => {
+      await f.locator('textarea[name=text]').fill('Removed the flyers and cleaned the shelter.');
+      await f.locator('input[name=hours]').fill('2.5');
+      await f.locator('input[name=photo]').setInputFiles(png());
+    });
+    await v.waitForSelector('#photo-list a[data-stage="complete"] img[data-loaded]');
+    assert(await v.locator('#units tr[data-role="claimant"]').getAttribute('data-state') === 'done', 'the claim is done');
+    await goto(v, '/claims');
+    await v.waitForSelector('#hours-total');
+    assert(/2\.5/.test(await noteText(v, '#hours-total')), `hours: ${await noteText(v, '#hours-total')}`);
+    await shot(v, 'claims');
+    assert(!v.errors.length, `page errors: ${v.errors.join('; ')}`);
+  },
+
   async language_switch(shot) {
     const zh = JSON.parse(fs.readFileSync(path.join(ROOT, 'web/i18n/zh.json'), 'utf8'));
     const en = JSON.parse(fs.readFileSync(path.join(ROOT, 'web/i18n/en.json'), 'utf8'));
