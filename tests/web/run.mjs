@@ -323,6 +323,47 @@ const tests = {
     assert(!v.errors.length, `page errors: ${v.errors.join('; ')}`);
   },
 
+  async admin_kb_scopes_capabilities(shot) {
+    const ad = await as('admin');
+    await goto(ad, '/admin');
+    await ad.click('button[data-tab="kb"]');
+    await ad.click('#kb-new');
+    const f = ad.locator('#kb-form');
+    await f.locator('select[name=kind]').selectOption('policy');
+    await f.locator('input[name=title]').fill('共享单车停放规定');
+    await f.locator('input[name=title_en]').fill('Shared bicycle parking rules');
+    await f.locator('textarea[name=body]').fill('共享单车应停放在划定的停车区域内。');
+    await f.locator('textarea[name=body_en]').fill('Shared bicycles are parked in the marked bays only.');
+    await f.locator('input[name=keywords]').fill('bicycle, 单车');
+    await f.locator('button[type=submit]').click();
+    await ad.waitForFunction(() => /Shared bicycle parking rules/.test(document.querySelector('[role=tabpanel]').textContent));
+    const pub = await (await fetch(`${base}/api/v1/public/kb?q=bicycle`)).json();
+    assert(pub.items.length === 1, 'the policy is public');
+    // an API client that reads the cases of category 01 in Ward 3, and its access records
+    await ad.click('button[data-tab="clients"]');
+    await ad.fill('[role=tabpanel] input[name=name]', 'Sanitation department system');
+    await ad.selectOption('[role=tabpanel] select[name=access]', 'read');
+    await ad.fill('[role=tabpanel] input[name=categories]', '01');
+    await ad.fill('[role=tabpanel] input[name=areas]', 'W03');
+    await ad.fill('[role=tabpanel] input[name=fields]', '*');
+    await ad.click('[role=tabpanel] form button[type=submit]');
+    await ad.waitForSelector('[role=tabpanel] .notice.ok code');
+    await ad.locator('[role=tabpanel] tr[data-client] button').last().click();
+    await ad.waitForSelector('#client-scope');
+    assert(await ad.locator('#client-scope select[name=access]').inputValue() === 'read', 'the scope is shown');
+    // what the volunteer team claims (made by the claims test)
+    await ad.click('button[data-tab="capabilities"]');
+    await ad.waitForSelector('#capabilities, [role=tabpanel] .empty');
+    if (await ad.locator('#capabilities').count()) {
+      await ad.waitForFunction(() => document.querySelector('#capabilities input[name=categories]').value !== '');
+      await ad.fill('#capabilities input[name=categories]', '0104, 0108');
+      await ad.click('#capabilities button[type=submit]');
+      await ad.waitForSelector('#capabilities .notice.ok');
+    }
+    await shot(ad, 'admin');
+    assert(!ad.errors.length, `page errors: ${ad.errors.join('; ')}`);
+  },
+
   async language_switch(shot) {
     const zh = JSON.parse(fs.readFileSync(path.join(ROOT, 'web/i18n/zh.json'), 'utf8'));
     const en = JSON.parse(fs.readFileSync(path.join(ROOT, 'web/i18n/en.json'), 'utf8'));
