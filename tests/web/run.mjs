@@ -244,6 +244,12 @@ const tests = {
     assert(await hd.locator('form[data-action="co_reply"]').count() === 1, 'the reported unit may now reply');
     assert(await hd.locator('#timeline li[data-kind="report"]').count() === 1, 'the report is on the timeline');
     await shot(hd, 'reported');
+    // the ranking's whistle column: the department reported in time
+    const sup = await as('supervisor');
+    await rankingRow(sup, 'D-PWDx');
+    const rate = await sup.locator('#ranking tr[data-unit="D-PWDx"] td[data-k=whistle_report_rate]').innerText();
+    assert(/100/.test(rate), `whistle report rate ${rate}`);
+    assert(['live', 'poll'].includes(await sup.locator('#live').getAttribute('data-mode')), 'the dashboard is live or refreshes');
     assert(!st.errors.length && !hd.errors.length, `page errors: ${[...st.errors, ...hd.errors].join('; ')}`);
   },
 

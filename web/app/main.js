@@ -48,6 +48,7 @@ function markCurrent() {
 export function navigate(path, replace) {
   if (replace) history.replaceState(null, '', path); else history.pushState(null, '', path);
   route();
+  window.dispatchEvent(new Event('gz:navigate')); // screens holding a connection (the stream) let go
 }
 window.gzNavigate = navigate;
 
