@@ -3,6 +3,8 @@
  * (a case by number, the open cases on a map: /open311/v2/requests):
  *   POST /api/v1/public/reports      a resident's report, without an account
  *   POST /api/v1/public/reports/{number}/attachments?token=   a photo with that report
+ *   GET  /api/v1/public/reports/{number}/attachments   a case's public photos (id, stage,
+ *                                    time, the GPS-free URL; none of a case found invalid)
  *   GET  /api/v1/public/leaderboard  ?period=2026-11&level=street: the ranking
  *   GET  /api/v1/public/units        ?kind=street: territorial units and their jurisdictions
  *                                    (for the portal's map; no contacts)
@@ -227,6 +229,39 @@ static void post_photo(struct http_req *r, void *arg)
     case_release(&c);
 }
 
+static int add_public_photo(void *arg, const struct attachment *a)
+{
+    char url[64];
+
+    if (!att_stage_public(a->stage))
+        return 0;
+    snprintf(url, sizeof(url), "/public/attachments/%lld", (long long)a->id);
+    json_array_append_new(arg, json_pack("{s:I, s:s, s:o, s:s}", "id", (json_int_t)a->id, "stage",
+                                         att_stage_name(a->stage), "at", api_time(a->at),
+                                         "public_url", url));
+    return 0;
+}
+
+/* GET /api/v1/public/reports/{number}/attachments: what /public/attachments/{id} serves. */
+static void get_photos(struct http_req *r, void *arg)
+{
+    struct app *app = arg;
+    struct case_rec c;
+    struct gz_err err = {0};
+    json_t *items = json_array();
+
+    case_init(&c);
+    if (store_case_get(app->store, http_param(r, "number"), 0, &c, &err))
+        api_fail(r, &err);
+    else if (c.status != CASE_INVALID &&
+             store_attachment_list(app->store, c.id, add_public_photo, items, &err))
+        api_fail(r, &err);
+    else
+        http_reply_json(r, 200, json_pack("{s:s, s:O}", "number", c.number, "items", items));
+    json_decref(items);
+    case_release(&c);
+}
+
 /* The ranking with only what a resident needs: no counts that could single out a case. */
 static json_t *public_items(const json_t *ranking)
 {
@@ -345,6 +380,7 @@ int api_public_routes(struct router *r)
     return router_add(r, "POST", "/api/v1/public/reports", post_report) ||
            router_add_upload(r, "POST", "/api/v1/public/reports/{number}/attachments", post_photo,
                              photo_begin) ||
+           router_add(r, "GET", "/api/v1/public/reports/{number}/attachments", get_photos) ||
            router_add(r, "GET", "/api/v1/public/leaderboard", get_leaderboard) ||
            router_add(r, "GET", "/api/v1/public/city", get_city) ||
            router_add(r, "GET", "/api/v1/public/units", get_units);

@@ -119,6 +119,10 @@ class PublicPhotos(ApiTest):
         c = self.get("/api/v1/cases/" + number, token=self.admin)
         self.assertEqual([a["stage"] for a in c.json["attachments"]], ["intake"])
         self.assertIsNone(c.json["attachments"][0]["uploaded_by"])
+        lst = self.get("/api/v1/public/reports/%s/attachments" % number, token="")
+        self.assertEqual(lst.status, 200, lst.json)
+        self.assertEqual([set(a) for a in lst.json["items"]], [{"id", "stage", "at", "public_url"}])
+        self.err(self.get("/api/v1/public/reports/20000101-000001/attachments", token=""), 404)
         # at most three
         self.assertEqual(self.photo(number, tok).status, 201)
         self.assertEqual(self.photo(number, tok).status, 201)

@@ -193,11 +193,14 @@ const tests = {
     await res.fill('input[name=phone]', '13900004444');
     const box = await res.locator('#report-map').boundingBox();
     await res.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await res.locator('input[name=photo]').setInputFiles(png());
     await res.click('form button[type=submit]');
     await res.waitForSelector('#new-number');
+    assert(!(await res.locator('#report-result .notice.error').count()), await noteText(res, '#report-result'));
     const number = (await res.locator('#new-number').innerText()).trim();
     await res.click('#new-number');
     await res.waitForSelector('#track-status');
+    await res.waitForSelector('#track-photos img[data-loaded]');
     let text = await res.locator('body').innerText();
     assert(text.includes('Streetlight out'), 'the report is shown');
     assert(!text.includes('Wang Fang') && !text.includes('13900004444'), 'no personal data on the tracking page');
@@ -215,6 +218,10 @@ const tests = {
     await res.goto(`${base}/public/leaderboard`);
     await res.waitForSelector('#leaderboard table, #leaderboard .empty');
     await shot(res, 'portal-leaderboard');
+    await res.goto(`${base}/public/policies`);
+    await res.fill('input[name=q]', 'waste');
+    await res.click('form[role=search] button[type=submit]');
+    await res.waitForFunction(() => /Household waste sorting/.test(document.getElementById('policies').textContent));
     assert(number && !res.errors.length, `page errors: ${res.errors.join('; ')}`);
   },
 
@@ -379,6 +386,7 @@ const tests = {
     const chrome = () => page.evaluate(() => [...document.querySelectorAll('nav a, h1, h2, h3, label, button, th, .tabs button, [role=tab]')]
       .filter((e) => e.offsetParent !== null).map((e) => e.textContent.trim()).filter((s) => s && /[A-Za-z\u4e00-\u9fff]/.test(s)));
     const screens = ['/intake', '/dispatch', '/inbox', '/verify', '/cases', '/dashboard', '/admin'];
+    if (state.number) screens.push(`/cases/${state.number}`);
     for (const s of screens) {
       await goto(page, s);
       await page.waitForSelector('#view h1');
@@ -402,6 +410,19 @@ const tests = {
       await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
     }
     await shot(page, 'admin-zh');
+    // every administration tab, in both languages
+    const leftKey = (text) => keys.find((k) => new RegExp(`(^|\\s)${k.replace(/\./g, '\\.')}(\\s|$)`).test(text));
+    for (const l of ['zh', 'en']) {
+      await page.selectOption('#lang', l);
+      await goto(page, '/admin');
+      await page.waitForSelector('.tabs button');
+      for (const tab of await page.locator('.tabs button').all()) {
+        await tab.click();
+        await page.waitForTimeout(250);
+        const k = leftKey(await page.locator('body').innerText());
+        assert(!k, `untranslated key ${k} on the admin tab ${await tab.getAttribute('data-tab')} (${l})`);
+      }
+    }
     // remembered across a reload
     await page.selectOption('#lang', 'en');
     await page.waitForFunction(() => document.documentElement.lang === 'en');

@@ -50,9 +50,8 @@ export function qs(o) {
   return s ? `?${s}` : '';
 }
 
-// Does the server have this endpoint? Features built on endpoints still to come (issue 8:
-// attachments, whistles, the SSE stream, the knowledge base, webhooks) stay hidden until they
-// answer something other than 404. Remembered per page load.
+// Does the server have this endpoint? Features of another branch (the SSE stream, webhooks)
+// stay hidden, or fall back, until they answer something other than 404. Remembered per page load.
 const probes = new Map();
 export function hasEndpoint(path) {
   if (!probes.has(path)) {
