@@ -217,7 +217,7 @@ static void reply_refused(struct http_req *r, const struct case_rec *c, const st
 
 /* ---- the upload ---- */
 
-static size_t max_bytes(struct app *app)
+size_t api_attachment_limit(struct app *app)
 {
     char v[32];
     struct gz_err err = {0};
@@ -242,7 +242,7 @@ static size_t upload_begin(struct http_req *r, void *arg)
         http_reply_error(r, 500, "internal", "file", "this server keeps no files");
         return 0;
     }
-    return max_bytes(app);
+    return api_attachment_limit(app);
 }
 
 static int parse_stage(struct http_req *r, enum att_stage *s, struct gz_err *err)
@@ -359,24 +359,53 @@ static void reply_created(struct http_req *r, const struct attachment *a)
     http_reply_json(r, 201, att_json(a));
 }
 
+int api_attachment_take(struct http_req *r, struct app *app, const struct principal *p,
+                        struct attachment *a, struct gz_err *err)
+{
+    struct photo ph = {0};
+    int rc = photo_check(r, &ph, err) || photo_store(r, app, p, &ph, a, err);
+
+    if (ph.map)
+        munmap(ph.map, ph.len);
+    return rc ? (err->code ? err->code : GZ_EIO) : 0;
+}
+
+struct count_ctx {
+    enum att_stage stage;
+    int n;
+};
+
+static int count_item(void *arg, const struct attachment *a)
+{
+    struct count_ctx *x = arg;
+
+    x->n += a->stage == x->stage;
+    return 0;
+}
+
+int api_attachment_count(struct app *app, int64_t case_id, enum att_stage s)
+{
+    struct count_ctx x = {s, 0};
+    struct gz_err err = {0};
+
+    return store_attachment_list(app->store, case_id, count_item, &x, &err) ? -1 : x.n;
+}
+
 static void post_attachment(struct http_req *r, void *arg)
 {
     struct app *app = arg;
     struct principal p;
     struct case_rec c;
-    struct photo ph = {0};
     struct attachment a = {0};
     struct gz_err err = {0};
 
     if (api_principal(r, app, &p) || visible_case(r, app, &p, &c))
         return;
     if (parse_stage(r, &a.stage, &err) || upload_rights(app, &p, &c, a.stage, &a.unit_id, &err) ||
-        photo_check(r, &ph, &err) || photo_store(r, app, &p, &ph, &a, &err))
+        api_attachment_take(r, app, &p, &a, &err))
         reply_refused(r, &c, &err);
     else
         reply_created(r, &a);
-    if (ph.map)
-        munmap(ph.map, ph.len);
     case_release(&c);
 }
 

@@ -2,6 +2,9 @@
  * public.c - what the public portal needs beyond Open311's public reads
  * (a case by number, the open cases on a map: /open311/v2/requests):
  *   POST /api/v1/public/reports      a resident's report, without an account
+ *   POST /api/v1/public/reports/{number}/attachments?token=   a photo with that report
+ *   GET  /api/v1/public/reports/{number}/attachments   a case's public photos (id, stage,
+ *                                    time, the GPS-free URL; none of a case found invalid)
  *   GET  /api/v1/public/leaderboard  ?period=2026-11&level=street: the ranking
  *   GET  /api/v1/public/units        ?kind=street: territorial units and their jurisdictions
  *                                    (for the portal's map; no contacts)
@@ -14,11 +17,21 @@
  * for the callback (stored, shown to staff as usual, never on a public
  * endpoint). Each client address may send PUBLIC_REPORTS_PER_HOUR reports an
  * hour (429 with Retry-After past it); an Idempotency-Key makes a retry safe.
+ *
+ * A photo goes with a report in a second request (the body is spooled like any
+ * upload, api/attachments.c). Case numbers are sequential, so the report's
+ * answer carries a `photo_token`: an HMAC of the number under a key made at
+ * start (a restart ends the tokens; the photo goes right after the report). It
+ * admits at most PUBLIC_PHOTOS photos of stage intake on a web case within
+ * PUBLIC_PHOTO_WINDOW of its intake, and each counts against the address's
+ * hourly throttle like a report.
  */
 #include "gz.h"
 
 #include <pthread.h>
+#include <sodium.h>
 
+#include "api/attachments.h"
 #include "api/kpi_json.h"
 #include "api/kpi_req.h"
 #include "core/throttle.h"
@@ -27,14 +40,41 @@
 
 #define PUBLIC_REPORTS_PER_HOUR 20
 #define PUBLIC_THROTTLE_SLOTS 4096
+#define PUBLIC_PHOTOS 3
+#define PUBLIC_PHOTO_WINDOW 3600 /* seconds after the report */
 
 static struct throttle *per_ip;
 static pthread_once_t per_ip_once = PTHREAD_ONCE_INIT;
+
+static unsigned char photo_key[crypto_auth_KEYBYTES];
 
 /* One table for the process: it outlives every request, and the OS frees it at exit. */
 static void per_ip_init(void)
 {
     per_ip = throttle_new(PUBLIC_THROTTLE_SLOTS, 0, 3600);
+    crypto_auth_keygen(photo_key);
+}
+
+/* The hex HMAC of a case number: what lets the reporter's browser add photos. */
+static void photo_token(const char *number, char hex[2 * crypto_auth_BYTES + 1])
+{
+    unsigned char mac[crypto_auth_BYTES];
+
+    pthread_once(&per_ip_once, per_ip_init);
+    crypto_auth(mac, (const unsigned char *)number, strlen(number), photo_key);
+    sodium_bin2hex(hex, 2 * crypto_auth_BYTES + 1, mac, sizeof(mac));
+}
+
+static bool photo_token_ok(const char *number, const char *hex)
+{
+    unsigned char mac[crypto_auth_BYTES];
+    size_t n = 0;
+
+    if (!hex || strlen(hex) != 2 * crypto_auth_BYTES ||
+        sodium_hex2bin(mac, sizeof(mac), hex, strlen(hex), NULL, &n, NULL) || n != sizeof(mac))
+        return false;
+    pthread_once(&per_ip_once, per_ip_init);
+    return crypto_auth_verify(mac, (const unsigned char *)number, strlen(number), photo_key) == 0;
 }
 
 static const char *const report_keys[] = {"text", "lat",   "lon",      "address",
@@ -95,6 +135,17 @@ static int throttled(struct http_req *r)
     return -1;
 }
 
+static void reply_report(struct http_req *r, const struct case_rec *c)
+{
+    char tok[2 * crypto_auth_BYTES + 1];
+
+    photo_token(c->number, tok);
+    http_reply_json(r, 201,
+                    json_pack("{s:s, s:s, s:o, s:s}", "number", c->number, "status",
+                              case_status_name(c->status), "created_at", api_time(c->created_at),
+                              "photo_token", tok));
+}
+
 static void post_report(struct http_req *r, void *arg)
 {
     struct app *app = arg;
@@ -117,13 +168,98 @@ static void post_report(struct http_req *r, void *arg)
     if (err.code)
         api_fail(r, &err);
     else
-        http_reply_json(r, 201,
-                        json_pack("{s:s, s:s, s:o}", "number", c.number, "status",
-                                  case_status_name(c.status), "created_at",
-                                  api_time(c.created_at)));
+        reply_report(r, &c);
     intake_out_release(&o);
     case_release(&c);
     json_decref(body);
+}
+
+/* Before the photo's body: within the address's throttle, and of at most the upload limit. */
+static size_t photo_begin(struct http_req *r, void *arg)
+{
+    struct app *app = arg;
+
+    if (throttled(r))
+        return 0;
+    if (!app->blobs) {
+        http_reply_error(r, 500, "internal", "file", "this server keeps no files");
+        return 0;
+    }
+    return api_attachment_limit(app);
+}
+
+/* The case may take a resident's photo: its token, a web report, recent, still open. */
+static int photo_case(struct http_req *r, struct app *app, struct case_rec *c, struct gz_err *err)
+{
+    const char *number = http_param(r, "number");
+
+    if (!photo_token_ok(number, http_query(r, "token")))
+        return gz_fail(err, GZ_EFORBIDDEN, "token", "the token does not open this report");
+    if (store_case_get(app->store, number, 0, c, err))
+        return err->code;
+    if (c->channel != CHANNEL_WEB || c->intake_account_id || c->reporter_account_id ||
+        time_now() - c->created_at > PUBLIC_PHOTO_WINDOW || !att_stage_open(ATT_INTAKE, c->status))
+        return gz_fail(err, GZ_ECONFLICT, "number",
+                       "photos go with a report within an hour of it, while it is open");
+    if (api_attachment_count(app, c->id, ATT_INTAKE) >= PUBLIC_PHOTOS)
+        return gz_fail(err, GZ_ECONFLICT, "file", "a report takes at most %d photos",
+                       PUBLIC_PHOTOS);
+    return 0;
+}
+
+/* POST /api/v1/public/reports/{number}/attachments?token=: the platform takes it in. */
+static void post_photo(struct http_req *r, void *arg)
+{
+    struct app *app = arg;
+    struct principal p = {0};
+    struct case_rec c;
+    struct attachment a = {.stage = ATT_INTAKE};
+    struct gz_err err = {0};
+    char url[64];
+
+    case_init(&c);
+    if (photo_case(r, app, &c, &err) || api_attachment_take(r, app, &p, &a, &err)) {
+        api_fail(r, &err);
+    } else {
+        snprintf(url, sizeof(url), "/public/attachments/%lld", (long long)a.id);
+        http_reply_json(r, 201,
+                        json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)a.id, "stage", "intake",
+                                  "mime", a.mime, "public_url", url));
+    }
+    case_release(&c);
+}
+
+static int add_public_photo(void *arg, const struct attachment *a)
+{
+    char url[64];
+
+    if (!att_stage_public(a->stage))
+        return 0;
+    snprintf(url, sizeof(url), "/public/attachments/%lld", (long long)a->id);
+    json_array_append_new(arg, json_pack("{s:I, s:s, s:o, s:s}", "id", (json_int_t)a->id, "stage",
+                                         att_stage_name(a->stage), "at", api_time(a->at),
+                                         "public_url", url));
+    return 0;
+}
+
+/* GET /api/v1/public/reports/{number}/attachments: what /public/attachments/{id} serves. */
+static void get_photos(struct http_req *r, void *arg)
+{
+    struct app *app = arg;
+    struct case_rec c;
+    struct gz_err err = {0};
+    json_t *items = json_array();
+
+    case_init(&c);
+    if (store_case_get(app->store, http_param(r, "number"), 0, &c, &err))
+        api_fail(r, &err);
+    else if (c.status != CASE_INVALID &&
+             store_attachment_list(app->store, c.id, add_public_photo, items, &err))
+        api_fail(r, &err);
+    else
+        http_reply_json(r, 200, json_pack("{s:s, s:O}", "number", c.number, "items", items));
+    json_decref(items);
+    case_release(&c);
 }
 
 /* The ranking with only what a resident needs: no counts that could single out a case. */
@@ -242,6 +378,9 @@ static void get_units(struct http_req *r, void *arg)
 int api_public_routes(struct router *r)
 {
     return router_add(r, "POST", "/api/v1/public/reports", post_report) ||
+           router_add_upload(r, "POST", "/api/v1/public/reports/{number}/attachments", post_photo,
+                             photo_begin) ||
+           router_add(r, "GET", "/api/v1/public/reports/{number}/attachments", get_photos) ||
            router_add(r, "GET", "/api/v1/public/leaderboard", get_leaderboard) ||
            router_add(r, "GET", "/api/v1/public/city", get_city) ||
            router_add(r, "GET", "/api/v1/public/units", get_units);

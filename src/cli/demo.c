@@ -30,6 +30,8 @@ static const struct demo_account demo_accounts[] = {
     {"grid", "网格员 Grid worker", "P0301", ROLE_GRID_WORKER},
     {"zh-admin", "示例市管理员", "zh-city", ROLE_ADMIN},
     {"zh-handler", "城管执法局办理员", "ZH-CG", ROLE_HANDLER},
+    /* street staff, who whistle departments in (吹哨报到) */
+    {"street", "第3选区办理员 Ward 3 handler", "W03", ROLE_HANDLER},
 };
 
 static int add_account(struct store *s, const char *login, const char *name, const char *unit_code,
@@ -89,6 +91,7 @@ static int import_demo_files(struct store *s, const char *data, struct gz_err *e
         {"categories", "taxonomy/zh-default.csv"},
         {"categories", "taxonomy/boston.csv"},
         {"calendar", "calendar/us-boston-2015.csv"},
+        {"kb", "demo/kb.json"},
     };
     char path[1024];
     size_t count;

@@ -202,6 +202,14 @@ ROWS = [
     ("o311_post", "POST", "/open311/v2/requests.json", "{form}", E(rest=201),
      lambda cls: {"form": o311_form(cls)}),
     # ---- appended by later work (whistle, claims, attachments, webhooks, kb, console) ----
+    # the web console and the portal (issue 9): live suggestions for staff; the portal's public reads
+    ("classify", "GET", "/api/v1/classify?text=pothole", None,
+     E(anon=401, res=403, clients=403, rest=200)),
+    ("public_city", "GET", "/api/v1/public/city", None, PUBLIC),
+    ("public_units", "GET", "/api/v1/public/units?kind=street", None, PUBLIC),
+    ("public_leaderboard", "GET", "/api/v1/public/leaderboard?period=2026-11", None, PUBLIC),
+    ("public_report", "POST", "/api/v1/public/reports", {"text": "matrix report {n}"}, E(rest=201)),
+    ("public_report_photos", "GET", "/api/v1/public/reports/{case}/attachments", None, PUBLIC),
 ]
 
 

@@ -4,6 +4,7 @@ GET /public/leaderboard, /public/units and /public/city (no sign-in, no personal
 import unittest
 
 from harness import ApiTest
+import imgkit
 
 
 def hdr(r, name):
@@ -52,7 +53,7 @@ class PublicEndpoints(ApiTest):
         r = self.req("POST", "/api/v1/public/reports", token="", body={"text": "broken bench in the park", "lat": 42.35,
                                                   "lon": -71.06, "name": "Zhang San", "phone": "13800001111"})
         self.assertEqual(r.status, 201, r.json)
-        self.assertEqual(set(r.json), {"number", "status", "created_at"})
+        self.assertEqual(set(r.json), {"number", "status", "created_at", "photo_token"})
         o = self.get("/open311/v2/requests/%s.json?extensions=true" % r.json["number"])
         self.assertEqual(o.status, 200)
         self.assertNotIn(b"Zhang", o.raw)
@@ -88,3 +89,53 @@ class PublicEndpoints(ApiTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PublicPhotos(ApiTest):
+    """POST /api/v1/public/reports/{number}/attachments?token=: a resident's photo with the
+    report, opened by the report's photo_token; intake stage, public copy, limits."""
+
+    def report(self):
+        r = self.req("POST", "/api/v1/public/reports", token="", body={"text": "pothole by the bus stop"})
+        self.assertEqual(r.status, 201, r.json)
+        return r.json["number"], r.json["photo_token"]
+
+    def photo(self, number, tok, data=None, ctype="image/png"):
+        path = "/api/v1/public/reports/%s/attachments" % number
+        if tok is not None:
+            path += "?token=" + tok
+        return self.server.request("POST", path, headers={"Content-Type": ctype},
+                                   raw=imgkit.png() if data is None else data)
+
+    def test_photo_with_the_report(self):
+        number, tok = self.report()
+        r = self.photo(number, tok)
+        self.assertEqual(r.status, 201, r.json)
+        self.assertEqual(r.json["stage"], "intake")
+        self.assertEqual(set(r.json), {"id", "stage", "mime", "public_url"})
+        pub = self.server.request("GET", r.json["public_url"])
+        self.assertEqual(pub.status, 200)
+        self.assertEqual(pub.raw[:8], b"\x89PNG\r\n\x1a\n")
+        c = self.get("/api/v1/cases/" + number, token=self.admin)
+        self.assertEqual([a["stage"] for a in c.json["attachments"]], ["intake"])
+        self.assertIsNone(c.json["attachments"][0]["uploaded_by"])
+        lst = self.get("/api/v1/public/reports/%s/attachments" % number, token="")
+        self.assertEqual(lst.status, 200, lst.json)
+        self.assertEqual([set(a) for a in lst.json["items"]], [{"id", "stage", "at", "public_url"}])
+        self.err(self.get("/api/v1/public/reports/20000101-000001/attachments", token=""), 404)
+        # at most three
+        self.assertEqual(self.photo(number, tok).status, 201)
+        self.assertEqual(self.photo(number, tok).status, 201)
+        self.err(self.photo(number, tok), 409, field="file")
+
+    def test_the_token_opens_one_report(self):
+        number, tok = self.report()
+        other, tok2 = self.report()
+        self.err(self.photo(number, None), 403, field="token")
+        self.err(self.photo(number, "00" * 32), 403, field="token")
+        self.err(self.photo(number, tok2), 403, field="token")
+        self.err(self.photo(number, tok, data=b"not an image at all", ctype="image/png"), 415, field="file")
+        # staff cases are not the portal's to add to
+        c = self.req("POST", "/api/v1/cases", token=self.admin, body={"channel": "hotline", "text": "a call"})
+        self.assertEqual(c.status, 201, c.json)
+        self.err(self.photo(c.json["number"], tok), 403, field="token")

@@ -85,6 +85,38 @@ async function rankingRow(page, code) {
 
 const state = {};
 
+// The API straight from the test (setting a scene the browser then works on): a token per login.
+const tokens = {};
+async function call(login, method, p, body) {
+  if (!tokens[login]) {
+    const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password: PASSWORD }) });
+    tokens[login] = (await r.json()).token;
+  }
+  const r = await fetch(`${base}/api/v1/${p}`, { method, headers: { Authorization: `Bearer ${tokens[login]}`, 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
+  const json = await r.json().catch(() => null);
+  if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+// A real 1x1 PNG (tests/api/imgkit.py builds it byte by byte), written once.
+let pngPath = null;
+function png() {
+  if (!pngPath) {
+    pngPath = path.join(os.tmpdir(), `gz-web-${process.pid}.png`);
+    const py = spawnSync('python3', ['-c', `import sys; sys.path.insert(0, ${JSON.stringify(path.join(ROOT, 'tests/api'))}); import imgkit; open(sys.argv[1], 'wb').write(imgkit.png())`, pngPath]);
+    if (py.status !== 0) throw new Error(`imgkit: ${py.stderr}`);
+  }
+  return pngPath;
+}
+
+// A case of Ward 3 (the demo's street account's ward), dispatched to it.
+async function wardCase(text) {
+  const c = await call('operator', 'POST', 'cases', { channel: 'hotline', text, category: '0302', lat: 42.3601, lon: -71.0589, name: 'Zhao Xiaoming', phone: '13812340000' });
+  const w03 = await call('dispatcher', 'GET', 'units/W03');
+  await call('dispatcher', 'POST', `cases/${c.number}/actions`, { action: 'dispatch', unit: w03.id });
+  return c.number;
+}
+
 const tests = {
   async closed_loop(shot) {
     const sup = await as('supervisor');
@@ -161,11 +193,14 @@ const tests = {
     await res.fill('input[name=phone]', '13900004444');
     const box = await res.locator('#report-map').boundingBox();
     await res.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await res.locator('input[name=photo]').setInputFiles(png());
     await res.click('form button[type=submit]');
     await res.waitForSelector('#new-number');
+    assert(!(await res.locator('#report-result .notice.error').count()), await noteText(res, '#report-result'));
     const number = (await res.locator('#new-number').innerText()).trim();
     await res.click('#new-number');
     await res.waitForSelector('#track-status');
+    await res.waitForSelector('#track-photos img[data-loaded]');
     let text = await res.locator('body').innerText();
     assert(text.includes('Streetlight out'), 'the report is shown');
     assert(!text.includes('Wang Fang') && !text.includes('13900004444'), 'no personal data on the tracking page');
@@ -183,7 +218,163 @@ const tests = {
     await res.goto(`${base}/public/leaderboard`);
     await res.waitForSelector('#leaderboard table, #leaderboard .empty');
     await shot(res, 'portal-leaderboard');
+    await res.goto(`${base}/public/policies`);
+    await res.fill('input[name=q]', 'waste');
+    await res.click('form[role=search] button[type=submit]');
+    await res.waitForFunction(() => /Household waste sorting/.test(document.getElementById('policies').textContent));
     assert(number && !res.errors.length, `page errors: ${res.errors.join('; ')}`);
+  },
+
+  async whistle_on_the_case_page(shot) {
+    const number = await wardCase('Collapsed kerb and a water leak under the road at the junction');
+    const st = await as('street');
+    await goto(st, `/cases/${number}`);
+    await submitAction(st, 'whistle', async (f) => {
+      const units = f.locator('select[name=units]');
+      const value = await units.evaluate((s) => [...s.options].find((o) => o.text.endsWith('(D-PWDx)')).value);
+      await units.selectOption([value]);
+      await f.locator('input[name=minutes]').fill('45');
+      await f.locator('input[name=reason]').fill('The road must be opened: public works needed');
+    });
+    const row = st.locator('#units tr[data-unit="D-PWDx"]');
+    await row.waitFor();
+    assert(await row.getAttribute('data-role') === 'whistled' && await row.getAttribute('data-state') === 'asked', 'the department is whistled');
+    assert(/Whistled/.test(await row.innerText()) && /Report by/.test(await row.innerText()), `units row: ${await row.innerText()}`);
+    await shot(st, 'whistled');
+    // the department reports in, naming its person in charge
+    const hd = await as('handler-pwdx');
+    await goto(hd, `/cases/${number}`);
+    await submitAction(hd, 'report', (f) => f.locator('input[name=person]').fill('Engineer Wang, 617-555-0100'));
+    const after = hd.locator('#units tr[data-unit="D-PWDx"]');
+    assert(await after.getAttribute('data-state') === 'reported', 'the department reported');
+    assert((await after.innerText()).includes('Engineer Wang'), 'the person in charge is shown');
+    assert(await hd.locator('form[data-action="co_reply"]').count() === 1, 'the reported unit may now reply');
+    assert(await hd.locator('#timeline li[data-kind="report"]').count() === 1, 'the report is on the timeline');
+    await shot(hd, 'reported');
+    // the ranking's whistle column: the department reported in time
+    const sup = await as('supervisor');
+    await rankingRow(sup, 'D-PWDx');
+    const rate = await sup.locator('#ranking tr[data-unit="D-PWDx"] td[data-k=whistle_report_rate]').innerText();
+    assert(/100/.test(rate), `whistle report rate ${rate}`);
+    assert(['live', 'poll'].includes(await sup.locator('#live').getAttribute('data-mode')), 'the dashboard is live or refreshes');
+    assert(!st.errors.length && !hd.errors.length, `page errors: ${[...st.errors, ...hd.errors].join('; ')}`);
+  },
+
+  async handler_replies_with_a_photo(shot) {
+    const c = await call('operator', 'POST', 'cases', { channel: 'hotline', text: 'Broken paving slabs in front of the library', category: '0302', lat: 42.3601, lon: -71.0589 });
+    const pw = await call('dispatcher', 'GET', 'units/D-PWDx');
+    await call('dispatcher', 'POST', `cases/${c.number}/actions`, { action: 'dispatch', unit: pw.id });
+    await call('handler-pwdx', 'POST', `cases/${c.number}/actions`, { action: 'accept' });
+    const hd = await as('handler-pwdx');
+    await goto(hd, `/cases/${c.number}`);
+    await submitAction(hd, 'reply', async (f) => {
+      await f.locator('textarea[name=text]').fill('Relaid the slabs; photo of the finished pavement attached.');
+      await f.locator('input[name=photo]').setInputFiles(png());
+    });
+    await hd.waitForSelector('#photo-list a[data-stage="reply"] img[data-loaded]');
+    assert((await noteText(hd, '#case-status')).includes('Resolved'), 'the case is resolved');
+    assert(await hd.locator('#timeline li[data-kind="attachment"]').count() === 1, 'the photo is on the timeline');
+    await shot(hd, 'reply-photo');
+    // the grid worker verifies with a photo of their own
+    const grid = await as('grid');
+    await goto(grid, `/cases/${c.number}`);
+    await submitAction(grid, 'verify', (f) => f.locator('input[name=photo]').setInputFiles(png()));
+    await grid.waitForSelector('#photo-list a[data-stage="verify"] img[data-loaded]');
+    assert(await grid.locator('#photo-list img[data-loaded]').count() === 2, 'both photos shown');
+    await shot(grid, 'verify-photo');
+    assert(!hd.errors.length && !grid.errors.length, `page errors: ${[...hd.errors, ...grid.errors].join('; ')}`);
+  },
+
+  async kb_answer_at_intake(shot) {
+    const op = await as('operator');
+    await op.waitForSelector('#intake-map .leaflet-interactive');
+    await op.fill('textarea[name=text]', 'Caller asks how soon the broken streetlight on her street will be fixed');
+    await op.selectOption('select[name=category]', '0207');
+    await op.waitForSelector('#kb-category li');
+    await op.click('#intake-h ~ .actions button[type=submit], form[aria-labelledby=intake-h] button[type=submit]');
+    await op.waitForSelector('#kb-suggestions li');
+    const number = (await op.locator('#intake-result dl a').first().innerText()).trim();
+    await op.click('#kb-suggestions button[data-kb-answer]');
+    await op.waitForSelector('#kb-suggestions .notice.ok, #kb-suggestions .notice.error');
+    assert(!(await op.locator('#kb-suggestions .notice.error').count()), await op.locator('#kb-suggestions').innerText());
+    await op.waitForFunction(() => /Closed/.test(document.getElementById('result-status').textContent));
+    const c = await call('operator', 'GET', `cases/${number}`);
+    assert(c.status === 'closed' && /7 working days/.test(c.reply || ''), `answered: ${c.status} ${c.reply}`);
+    // the search box finds policy entries too
+    await op.fill('input[name=kb_q]', 'noise');
+    await op.click('#kb-search button[type=submit]');
+    await op.waitForSelector('#kb-results li');
+    assert(/Night-time construction noise/.test(await noteText(op, '#kb-results')), 'the noise policy is found');
+    await shot(op, 'kb-answer');
+    assert(!op.errors.length, `page errors: ${op.errors.join('; ')}`);
+  },
+
+  async volunteers_claim_and_complete(shot) {
+    // a volunteer team of Ward 3 that takes flyer removal (0104, claimable by its category)
+    const team = await call('admin', 'POST', 'units', { code: 'V-W03', name: '第3选区志愿服务队', name_en: 'Ward 3 volunteers', kind: 'volunteer_team', parent: 'W03' });
+    await call('admin', 'PUT', 'units/V-W03/capabilities', { categories: ['0104'] });
+    const acc = await call('admin', 'POST', 'accounts', { login: 'volunteer', name: 'Volunteer', password: PASSWORD });
+    await call('admin', 'POST', 'memberships', { account_id: acc.id, unit: team.id, role: 'handler' });
+    const c = await call('operator', 'POST', 'cases', { channel: 'hotline', text: 'Flyers glued all over the bus shelter', category: '0104', lat: 42.3601, lon: -71.0589, hold: true });
+    const v = await as('volunteer');
+    await v.waitForSelector(`#open-claims tr[data-number="${c.number}"]`);
+    await v.click(`button[data-claim="${c.number}"]`);
+    await v.waitForSelector('.notice.ok');
+    await v.waitForSelector(`#my-hours`);
+    await goto(v, `/cases/${c.number}`);
+    await submitAction(v, 'complete', async (f) => {
+      await f.locator('textarea[name=text]').fill('Removed the flyers and cleaned the shelter.');
+      await f.locator('input[name=hours]').fill('2.5');
+      await f.locator('input[name=photo]').setInputFiles(png());
+    });
+    await v.waitForSelector('#photo-list a[data-stage="complete"] img[data-loaded]');
+    assert(await v.locator('#units tr[data-role="claimant"]').getAttribute('data-state') === 'done', 'the claim is done');
+    await goto(v, '/claims');
+    await v.waitForSelector('#hours-total');
+    assert(/2\.5/.test(await noteText(v, '#hours-total')), `hours: ${await noteText(v, '#hours-total')}`);
+    await shot(v, 'claims');
+    assert(!v.errors.length, `page errors: ${v.errors.join('; ')}`);
+  },
+
+  async admin_kb_scopes_capabilities(shot) {
+    const ad = await as('admin');
+    await goto(ad, '/admin');
+    await ad.click('button[data-tab="kb"]');
+    await ad.click('#kb-new');
+    const f = ad.locator('#kb-form');
+    await f.locator('select[name=kind]').selectOption('policy');
+    await f.locator('input[name=title]').fill('共享单车停放规定');
+    await f.locator('input[name=title_en]').fill('Shared bicycle parking rules');
+    await f.locator('textarea[name=body]').fill('共享单车应停放在划定的停车区域内。');
+    await f.locator('textarea[name=body_en]').fill('Shared bicycles are parked in the marked bays only.');
+    await f.locator('input[name=keywords]').fill('bicycle, 单车');
+    await f.locator('button[type=submit]').click();
+    await ad.waitForFunction(() => /Shared bicycle parking rules/.test(document.querySelector('[role=tabpanel]').textContent));
+    const pub = await (await fetch(`${base}/api/v1/public/kb?q=bicycle`)).json();
+    assert(pub.items.length === 1, 'the policy is public');
+    // an API client that reads the cases of category 01 in Ward 3, and its access records
+    await ad.click('button[data-tab="clients"]');
+    await ad.fill('[role=tabpanel] input[name=name]', 'Sanitation department system');
+    await ad.selectOption('[role=tabpanel] select[name=access]', 'read');
+    await ad.fill('[role=tabpanel] input[name=categories]', '01');
+    await ad.fill('[role=tabpanel] input[name=areas]', 'W03');
+    await ad.fill('[role=tabpanel] input[name=fields]', '*');
+    await ad.click('[role=tabpanel] form button[type=submit]');
+    await ad.waitForSelector('[role=tabpanel] .notice.ok code');
+    await ad.locator('[role=tabpanel] tr[data-client] button').last().click();
+    await ad.waitForSelector('#client-scope');
+    assert(await ad.locator('#client-scope select[name=access]').inputValue() === 'read', 'the scope is shown');
+    // what the volunteer team claims (made by the claims test)
+    await ad.click('button[data-tab="capabilities"]');
+    await ad.waitForSelector('#capabilities, [role=tabpanel] .empty');
+    if (await ad.locator('#capabilities').count()) {
+      await ad.waitForFunction(() => document.querySelector('#capabilities input[name=categories]').value !== '');
+      await ad.fill('#capabilities input[name=categories]', '0104, 0108');
+      await ad.click('#capabilities button[type=submit]');
+      await ad.waitForSelector('#capabilities .notice.ok');
+    }
+    await shot(ad, 'admin');
+    assert(!ad.errors.length, `page errors: ${ad.errors.join('; ')}`);
   },
 
   async language_switch(shot) {
@@ -195,6 +386,7 @@ const tests = {
     const chrome = () => page.evaluate(() => [...document.querySelectorAll('nav a, h1, h2, h3, label, button, th, .tabs button, [role=tab]')]
       .filter((e) => e.offsetParent !== null).map((e) => e.textContent.trim()).filter((s) => s && /[A-Za-z\u4e00-\u9fff]/.test(s)));
     const screens = ['/intake', '/dispatch', '/inbox', '/verify', '/cases', '/dashboard', '/admin'];
+    if (state.number) screens.push(`/cases/${state.number}`);
     for (const s of screens) {
       await goto(page, s);
       await page.waitForSelector('#view h1');
@@ -218,6 +410,19 @@ const tests = {
       await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
     }
     await shot(page, 'admin-zh');
+    // every administration tab, in both languages
+    const leftKey = (text) => keys.find((k) => new RegExp(`(^|\\s)${k.replace(/\./g, '\\.')}(\\s|$)`).test(text));
+    for (const l of ['zh', 'en']) {
+      await page.selectOption('#lang', l);
+      await goto(page, '/admin');
+      await page.waitForSelector('.tabs button');
+      for (const tab of await page.locator('.tabs button').all()) {
+        await tab.click();
+        await page.waitForTimeout(250);
+        const k = leftKey(await page.locator('body').innerText());
+        assert(!k, `untranslated key ${k} on the admin tab ${await tab.getAttribute('data-tab')} (${l})`);
+      }
+    }
     // remembered across a reload
     await page.selectOption('#lang', 'en');
     await page.waitForFunction(() => document.documentElement.lang === 'en');

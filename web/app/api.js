@@ -50,9 +50,8 @@ export function qs(o) {
   return s ? `?${s}` : '';
 }
 
-// Does the server have this endpoint? Features built on endpoints still to come (issue 8:
-// attachments, whistles, the SSE stream, the knowledge base, webhooks) stay hidden until they
-// answer something other than 404. Remembered per page load.
+// Does the server have this endpoint? Features of another branch (the SSE stream, webhooks)
+// stay hidden, or fall back, until they answer something other than 404. Remembered per page load.
 const probes = new Map();
 export function hasEndpoint(path) {
   if (!probes.has(path)) {
@@ -60,4 +59,33 @@ export function hasEndpoint(path) {
       .then((r) => r.status !== 404).catch(() => false));
   }
   return probes.get(path);
+}
+
+// A photo upload: multipart/form-data with the part "file" (the server types it by content).
+// fetch builds the boundary; the bearer token goes as for every call.
+export async function upload(path, file, fields) {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields || {})) fd.append(k, v);
+  fd.append('file', file, file.name || 'photo');
+  const headers = { Accept: 'application/json' };
+  if (token()) headers.Authorization = `Bearer ${token()}`;
+  const url = path.startsWith('/') ? path : `/api/v1/${path}`;
+  const r = await fetch(url, { method: 'POST', headers, body: fd });
+  const json = await r.json().catch(() => null);
+  if (!r.ok) throw new ApiError(r.status, json);
+  return json;
+}
+
+// An authenticated image as an object URL: <img> cannot send the bearer token, so the bytes are
+// fetched with it and shown from memory. Kept per URL for the page's life (photos never change:
+// the server names them by their SHA-256).
+const blobs = new Map();
+export function objectUrl(path) {
+  if (!blobs.has(path)) {
+    blobs.set(path, fetch(path, { headers: token() ? { Authorization: `Bearer ${token()}` } : {} })
+      .then((r) => { if (!r.ok) throw new ApiError(r.status, null); return r.blob(); })
+      .then((b) => URL.createObjectURL(b))
+      .catch((e) => { blobs.delete(path); throw e; }));
+  }
+  return blobs.get(path);
 }

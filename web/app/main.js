@@ -3,7 +3,7 @@
 import { get, post, setToken, token } from './api.js';
 import { t, pickLang, loadLang, setZone, onLang, applyStatic } from './i18n.js';
 import { h, clear } from './ui.js';
-import { session } from './session.js';
+import { session, units } from './session.js';
 import { setTileUrl } from './map.js';
 
 // screen modules, loaded when first shown
@@ -15,11 +15,15 @@ const SCREENS = {
   cases: { path: '/cases', roles: ['*'], mod: './screens/cases.js' },
   dashboard: { path: '/dashboard', roles: ['supervisor', 'dispatcher', 'admin'], mod: './screens/dashboard.js' },
   admin: { path: '/admin', roles: ['admin'], mod: './screens/admin.js' },
+  claims: { path: '/claims', roles: ['handler', 'supervisor'], outside: true, mod: './screens/claims.js' },
 };
-const HOME = ['intake', 'dispatch', 'inbox', 'verify', 'dashboard', 'cases'];
+// units that claim tasks rather than being dispatched them (认领)
+const OUTSIDE = ['party', 'mass_org', 'enterprise', 'social_org', 'volunteer_team'];
+const HOME = ['intake', 'dispatch', 'claims', 'inbox', 'verify', 'dashboard', 'cases'];
 
 const view = () => document.getElementById('view');
-const allowed = (s) => s.roles.includes('*') || s.roles.some((r) => session.roles.has(r));
+const allowed = (s) => (s.outside ? session.outside.length > 0 : true)
+  && (s.roles.includes('*') || s.roles.some((r) => session.roles.has(r)));
 
 function renderNav() {
   const nav = document.getElementById('nav');
@@ -44,6 +48,7 @@ function markCurrent() {
 export function navigate(path, replace) {
   if (replace) history.replaceState(null, '', path); else history.pushState(null, '', path);
   route();
+  window.dispatchEvent(new Event('gz:navigate')); // screens holding a connection (the stream) let go
 }
 window.gzNavigate = navigate;
 
@@ -110,6 +115,10 @@ function showLogin() {
 async function loadMe() {
   session.me = await get('me');
   session.roles = new Set(session.me.memberships.map((m) => m.role));
+  // an outside unit's handlers and supervisors get the claims screen
+  const { byId } = await units().catch(() => ({ byId: new Map() }));
+  session.outside = [...new Set(session.me.memberships.filter((m) => ['handler', 'supervisor'].includes(m.role)
+    && OUTSIDE.includes(byId.get(m.unit_id)?.kind)).map((m) => m.unit_id))];
   renderNav();
 }
 

@@ -2,7 +2,7 @@
 // every screen needs (units, categories), loaded once, page by page from the API.
 import { get, qs } from './api.js';
 
-export const session = { me: null, roles: new Set() };
+export const session = { me: null, roles: new Set(), outside: [] };
 
 async function all(path, params) {
   const out = [];

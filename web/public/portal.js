@@ -1,11 +1,13 @@
-// portal.js - the public portal, no sign-in: report a problem (with the map; POST
-// /api/v1/public/reports), track a case by number (Open311's public request, which carries
-// no personal data), the open cases on a map (Open311 requests, clustered), and the units'
-// leaderboard (/api/v1/public/leaderboard).
-import { get, post, qs, hasEndpoint } from '/app/api.js';
-import { t, tOr, pickLang, loadLang, setZone, onLang, fmtDate, fmtNum, fmtPct, nameOf, cityToday } from '/app/i18n.js';
+// portal.js - the public portal, no sign-in: report a problem (with the map and a photo; POST
+// /api/v1/public/reports, then the photo with the report's photo_token), track a case by number
+// (Open311's public request, which carries no personal data, and its public photos), the open
+// cases on a map (Open311 requests, clustered), the units' leaderboard
+// (/api/v1/public/leaderboard) and the policies in force (/api/v1/public/kb).
+import { get, post, qs, ApiError } from '/app/api.js';
+import { t, tOr, pickLang, loadLang, setZone, onLang, fmtDate, fmtNum, fmtPct, nameOf, cityToday, currentLang } from '/app/i18n.js';
 import { h, clear, field, select, notice, errorText } from '/app/ui.js';
 import { makeMap, addJurisdictions, clusterLayer, pin, setTileUrl } from '/app/map.js';
+import { gallery, photoInput } from '/app/photos.js';
 
 const view = () => document.getElementById('view');
 
@@ -15,7 +17,8 @@ async function reportScreen(el) {
   const name = h('input', { name: 'name', autocomplete: 'name' });
   const phone = h('input', { name: 'phone', type: 'tel', autocomplete: 'tel' });
   const place = h('p', { class: 'hint' }, t('intake.click_map'));
-  const photo = h('div', { hidden: true });
+  const file = photoInput('photo');
+  const photo = field('portal.photo', file, t('photo.hint'));
   const msg = h('div', { id: 'report-result' });
   const mapEl = h('div', { class: 'map tall', id: 'report-map' });
   let point = null;
@@ -34,10 +37,6 @@ async function reportScreen(el) {
     marker = pin(point.lat, point.lon).addTo(map);
     place.textContent = `${t('intake.point')}: ${fmtNum(point.lat, 5)}, ${fmtNum(point.lon, 5)}`;
   });
-  // ISSUE 8 (attachments): a photo goes with the report once POST …/attachments exists
-  hasEndpoint('/api/v1/public/attachments').then((ok) => {
-    if (ok) { clear(photo, field('portal.photo', h('input', { type: 'file', accept: 'image/*', name: 'photo' }))); photo.hidden = false; }
-  });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const body = { text: text.value };
@@ -47,11 +46,23 @@ async function reportScreen(el) {
     if (point) Object.assign(body, point);
     try {
       const r = await post('public/reports', body, { 'Idempotency-Key': `portal-${Date.now()}-${Math.random().toString(36).slice(2)}` });
+      let photoNote = null;
+      if (file.files[0]) {
+        try { await sendPublicPhoto(r, file.files[0]); } catch (e) { photoNote = h('div', { class: 'notice error', role: 'alert' }, `${t('photo.failed')}: ${errorText(e)}`); }
+      }
       clear(msg, h('div', { class: 'notice ok', role: 'status' }, t('portal.sent'), ' ',
-        h('a', { href: `/public/track/${r.number}`, dataset: { link: '' }, id: 'new-number' }, r.number)));
+        h('a', { href: `/public/track/${r.number}`, dataset: { link: '' }, id: 'new-number' }, r.number)), photoNote);
       form.querySelector('button').disabled = true;
     } catch (e) { notice(msg, 'error', e.status === 429 ? t('portal.too_many') : errorText(e)); }
   });
+}
+
+// The photo goes after the report, opened by the token the report's answer carries.
+async function sendPublicPhoto(r, file) {
+  const fd = new FormData();
+  fd.append('file', file, file.name || 'photo');
+  const res = await fetch(`/api/v1/public/reports/${encodeURIComponent(r.number)}/attachments${qs({ token: r.photo_token })}`, { method: 'POST', body: fd });
+  if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
 }
 
 async function trackScreen(el, number) {
@@ -65,6 +76,7 @@ async function trackScreen(el, number) {
       const req = r[0];
       const x = req.extended_attributes || {};
       const mapEl = h('div', { class: 'map small' });
+      const photos = gallery((await get(`public/reports/${encodeURIComponent(n)}/attachments`).catch(() => ({ items: [] }))).items, { public: true, id: 'track-photos' });
       clear(out, h('section', { class: 'card' },
         h('h2', {}, `${t('case.number')} ${req.service_request_id}`),
         h('dl', { class: 'kv' },
@@ -75,6 +87,7 @@ async function trackScreen(el, number) {
           h('dt', {}, t('case.created')), h('dd', {}, fmtDate(req.requested_datetime)),
           h('dt', {}, t('case.resolve_by')), h('dd', {}, fmtDate(req.expected_datetime)),
           h('dt', {}, t('case.reply')), h('dd', {}, req.status_notes || '—')),
+        h('h3', {}, t('case.photos')), photos,
         h('h3', {}, t('case.timeline')),
         h('ol', { class: 'timeline' }, (req.notes || []).map((n2) => h('li', { class: 'public' },
           h('strong', {}, tOr(`event.${n2.type}`, n2.type)), h('div', { class: 'meta' }, fmtDate(n2.datetime)), n2.description ? h('div', {}, n2.description) : null))),
@@ -112,6 +125,27 @@ async function mapScreen(el) {
   }
 }
 
+// The policies in force (the knowledge base's policy entries), searched by words.
+async function policiesScreen(el) {
+  const q = h('input', { type: 'search', name: 'q' });
+  const out = h('div', { id: 'policies' });
+  const form = h('form', { class: 'card row', role: 'search' }, field('kb.search', q), h('button', { type: 'submit' }, t('kb.find')));
+  clear(el, h('h1', {}, t('portal.policies')), form, h('div', { class: 'card' }, out));
+  const en = () => currentLang() === 'en';
+  const load = async () => {
+    try {
+      const r = await get(`public/kb${qs({ q: q.value.trim(), limit: 50 })}`);
+      clear(out, r.items.length ? h('ul', { class: 'kb-list' }, r.items.map((e) => h('li', { dataset: { kb: e.id } },
+        h('strong', {}, en() && e.title_en ? e.title_en : e.title || e.title_en),
+        h('p', {}, en() && e.body_en ? e.body_en : e.body || e.body_en),
+        e.source_url ? h('a', { href: e.source_url, rel: 'noopener noreferrer', target: '_blank' }, t('portal.source')) : null)))
+        : h('p', { class: 'empty' }, t('kb.nothing')));
+    } catch (e) { notice(out, 'error', errorText(e)); }
+  };
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); load(); });
+  await load();
+}
+
 async function leaderboardScreen(el) {
   const period = h('input', { type: 'month', name: 'period', value: cityToday().slice(0, 7) });
   const level = select(['street', 'department'].map((l) => [l, t(`kind.${l}`)]), 'street', { name: 'level' });
@@ -142,7 +176,8 @@ function route() {
   const m = p.match(/^\/public\/track(?:\/([^/]+))?$/);
   const run = m ? trackScreen(el, m[1] && decodeURIComponent(m[1]))
     : p === '/public/map' ? mapScreen(el)
-      : p === '/public/leaderboard' ? leaderboardScreen(el) : reportScreen(el);
+      : p === '/public/leaderboard' ? leaderboardScreen(el)
+        : p === '/public/policies' ? policiesScreen(el) : reportScreen(el);
   run.catch((e) => notice(el, 'error', errorText(e)));
 }
 

@@ -95,11 +95,12 @@ export async function render(el) {
     h('td', { dataset: { k: 'response_rate' } }, fmtPct(it.indicators.response_rate)),
     h('td', { dataset: { k: 'resolution_rate' } }, fmtPct(it.indicators.resolution_rate)),
     h('td', { dataset: { k: 'satisfaction_rate' } }, fmtPct(it.indicators.satisfaction_rate)),
+    h('td', { class: 'wide', dataset: { k: 'whistle_report_rate' } }, fmtPct(it.indicators.whistle_report_rate)),
     h('td', { class: 'wide' }, fmtNum(it.volume)), h('td', { class: 'wide' }, it.flagged ? t('dash.flagged') : '')));
     const ranked = rows.filter((r) => r.firstChild.textContent !== '—');
     const shown = ranked.length ? [...ranked, ...rows.filter((r) => !ranked.includes(r)).slice(0, 10)] : rows.slice(0, 25);
     clear(ranking, h('table', { class: 'grid' },
-      h('thead', {}, h('tr', {}, ['dash.rank', 'dash.unit', 'dash.score', 'kpi.response_rate', 'kpi.resolution_rate', 'kpi.satisfaction_rate', 'dash.volume', 'dash.flag']
+      h('thead', {}, h('tr', {}, ['dash.rank', 'dash.unit', 'dash.score', 'kpi.response_rate', 'kpi.resolution_rate', 'kpi.satisfaction_rate', 'kpi.whistle_report_rate', 'dash.volume', 'dash.flag']
         .map((k, i) => h('th', { scope: 'col', class: i > 5 ? 'wide' : null }, t(k))))),
       h('tbody', {}, shown)), h('p', { class: 'hint' }, t('dash.ranking_hint', { n: fmtNum(doc.items.length), ranked: fmtNum(ranked.length) })));
   }
@@ -132,17 +133,29 @@ export async function render(el) {
   await all();
   window.addEventListener('resize', () => chart && chart.resize());
 
-  // ISSUE 8 (SSE): GET /api/v1/stream pushes case events; the dashboard reloads on each
-  // (debounced). Until the stream exists, it refreshes every two minutes.
+  // Live: the SSE stream (GET /api/v1/stream, the hooks branch) pushes every case event the
+  // account may see; the dashboard reloads on them (debounced). Where the server has no stream,
+  // or the stream fails for good, it refreshes every two minutes instead.
   let timer = null;
-  const refresh = () => { clearTimeout(timer); timer = setTimeout(() => { if (document.body.contains(el.firstChild)) all(); }, 2000); };
+  const alive = () => document.body.contains(chartEl);
+  const refresh = () => { clearTimeout(timer); timer = setTimeout(() => { if (alive()) all(); }, 2000); };
+  const live = h('span', { class: 'badge', id: 'live' });
+  form.append(live);
+  let poll = null;
+  const fallback = () => {
+    live.textContent = t('dash.refresh_2min');
+    live.dataset.mode = 'poll';
+    if (!poll) poll = setInterval(() => { if (!alive()) clearInterval(poll); else all(); }, 120000);
+  };
   if (await hasEndpoint('/api/v1/stream')) {
     const es = new EventSource(`/api/v1/stream${qs({ access_token: token() })}`);
-    es.onmessage = refresh;
-    const stop = () => { if (!document.body.contains(chartEl)) { es.close(); window.removeEventListener('popstate', stop); } };
+    es.onopen = () => { live.textContent = t('dash.live'); live.dataset.mode = 'live'; };
+    es.onmessage = () => { if (alive()) refresh(); else es.close(); };
+    // EventSource reconnects by itself; CLOSED means the server refused (401, 404): poll instead
+    es.onerror = () => { if (es.readyState === EventSource.CLOSED) { es.close(); fallback(); } };
+    const stop = () => { if (!alive()) { es.close(); window.removeEventListener('popstate', stop); } };
     window.addEventListener('popstate', stop);
-  } else {
-    const iv = setInterval(() => { if (!document.body.contains(chartEl)) clearInterval(iv); else all(); }, 120000);
-  }
+    window.addEventListener('gz:navigate', stop);
+  } else fallback();
   void currentLang;
 }

@@ -1,7 +1,8 @@
 // dispatch.js - the dispatcher's queue: cases awaiting a decision (received, returned), each
 // with the intake's routing suggestion; dispatch to a unit (with the category), arbitrate a
-// return (dispatch again, to the same unit or another), or invalidate.
-import { get, post, qs, hasEndpoint } from '../api.js';
+// return (dispatch again, to the same unit or another), or invalidate; whistling and opening a
+// case for claims are on the case page, linked from here when allowed.
+import { get, post, qs } from '../api.js';
 import { t, fmtPct } from '../i18n.js';
 import { h, clear, field, casePager, caseLink, when, statusBadge, notice, errorText } from '../ui.js';
 import { categorySelect, unitSelect, unitName, categoryName } from '../widgets.js';
@@ -49,10 +50,10 @@ async function openCase(panel, number, reload) {
     } catch (e) { notice(msg, 'error', errorText(e)); }
   };
   const can = (a) => c.allowed_actions.includes(a);
-  const whistleSpot = h('div', { hidden: true, id: 'whistle-spot' });
-  // ISSUE 8 (whistle): POST /api/v1/cases/{n}/whistle summons departments; shown when it exists
-  hasEndpoint(`/api/v1/cases/${number}/whistles`).then((ok) => { whistleSpot.hidden = !ok; });
-  clear(whistleSpot, h('a', { href: `/cases/${number}`, dataset: { link: '' } }, t('case.whistle')));
+  // the joint actions this caller may take (whistle, open for claims) are on the case page
+  const joint = ['whistle', 'mark_claimable'].filter(can);
+  const whistleSpot = h('div', { hidden: !joint.length, id: 'whistle-spot' },
+    h('a', { href: `/cases/${number}`, dataset: { link: '' } }, joint.map((a) => t(`action.${a}`)).join(' · ')));
   clear(panel, h('section', { class: 'card', 'aria-labelledby': 'dp-h' },
     h('h2', { id: 'dp-h' }, `${t('dispatch.case')} `, caseLink(c), ' ', statusBadge(c.status)),
     h('p', {}, c.text),

@@ -1,12 +1,14 @@
 // intake.js - the operator takes a call (or a grid worker reports on patrol): text with live
-// category suggestions, a click on the map for the place, then the intake's answer: the case,
-// its duplicate candidates ("me too" / merge), and the routing decision explained.
-import { get, post, qs, hasEndpoint } from '../api.js';
-import { t, nameOf, fmtPct, fmtNum } from '../i18n.js';
+// category suggestions, a click on the map for the place, a photo, then the intake's answer: the
+// case, its duplicate candidates ("me too" / merge), the routing decision explained, and the
+// knowledge base's entries — "answer with this entry" closes a consultation at first contact.
+import { get, post, qs } from '../api.js';
+import { t, nameOf, fmtPct, fmtNum, currentLang } from '../i18n.js';
 import { h, clear, field, select, notice, errorText, statusBadge } from '../ui.js';
 import { makeMap, addJurisdictions, pin } from '../map.js';
 import { categorySelect, unitName, categoryName } from '../widgets.js';
 import { hasRole } from '../session.js';
+import { photoInput, sendPhoto } from '../photos.js';
 
 export async function render(el) {
   const grid = hasRole('grid_worker') && !hasRole('operator', 'admin');
@@ -23,7 +25,12 @@ export async function render(el) {
   const priority = select([['normal', t('priority.normal')], ['urgent', t('priority.urgent')]], 'normal', { name: 'priority' });
   const hold = h('input', { type: 'checkbox', name: 'hold' });
   const place = h('p', { class: 'hint', id: 'place' }, t('intake.click_map'));
-  const kb = h('div', { hidden: true });
+  const kb = h('div', { hidden: true, id: 'kb-category' });
+  const photo = photoInput('photo');
+  const kbQ = h('input', { type: 'search', name: 'kb_q' });
+  const kbOut = h('div', { id: 'kb-results' });
+  const kbForm = h('form', { class: 'card', role: 'search', id: 'kb-search', 'aria-labelledby': 'kb-h' },
+    h('h2', { id: 'kb-h' }, t('kb.title')), h('div', { class: 'row' }, field('kb.search', kbQ), h('button', { type: 'submit' }, t('kb.find'))), kbOut);
   const msg = h('div');
   const result = h('div', { id: 'intake-result' });
   const mapEl = h('div', { class: 'map tall', id: 'intake-map' });
@@ -38,6 +45,7 @@ export async function render(el) {
     kb,
     field('intake.address', address),
     place,
+    field('photo.add', photo, t('photo.hint')),
     h('div', { class: 'row' }, field('intake.name', name), field('intake.phone', phone)),
     h('div', { class: 'row' }, field('intake.priority', priority),
       h('div', { class: 'field' }, h('label', {}, anonymous, ' ', t('intake.anonymous'))),
@@ -47,7 +55,7 @@ export async function render(el) {
     msg);
 
   clear(el, h('h1', {}, t('nav.intake')),
-    h('div', { class: 'cols' }, h('div', {}, form), h('div', {}, h('div', { class: 'card' }, mapEl), result)));
+    h('div', { class: 'cols' }, h('div', {}, form, kbForm), h('div', {}, h('div', { class: 'card' }, mapEl), result)));
 
   // the map: click to place the report
   const map = makeMap(mapEl, { label: t('intake.map_label') });
@@ -72,6 +80,7 @@ export async function render(el) {
   });
   cat.addEventListener('change', () => showKb(cat.value, kb));
 
+  kbForm.addEventListener('submit', (ev) => { ev.preventDefault(); kbSearch(kbQ.value.trim(), cat.value, kbOut); });
   form.addEventListener('reset', () => { point = null; if (marker) marker.remove(); place.textContent = t('intake.click_map'); clear(suggest); });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -88,6 +97,8 @@ export async function render(el) {
     try {
       const c = await post('cases', body, { 'Idempotency-Key': `web-${Date.now()}-${Math.random().toString(36).slice(2)}` });
       notice(msg, 'ok', t('intake.created', { number: c.number }));
+      try { await sendPhoto(c.number, 'intake', photo); } catch (e) { notice(msg, 'error', `${t('photo.failed')}: ${errorText(e)}`); }
+      current.c = c;
       await showResult(result, c);
     } catch (e) {
       notice(msg, 'error', errorText(e));
@@ -109,20 +120,55 @@ async function liveSuggest(text, address, box, cat, kb) {
   } catch { clear(box); }
 }
 
-// ISSUE 8 (knowledge base): GET /api/v1/kb?category=… answers a consultation at first
-// contact; until that endpoint lands, the category's own kb_answer is shown.
+// The case just taken in, while it may still be answered from the knowledge base.
+const current = { c: null };
+
+const kbTitle = (e) => (currentLang() === 'en' && e.title_en ? e.title_en : e.title || e.title_en);
+const kbBody = (e) => (currentLang() === 'en' && e.body_en ? e.body_en : e.body || e.body_en);
+
+// One entry: title, body, and "answer with this entry" while the case taken in may be answered.
+function kbItem(e, after) {
+  const msg = h('div');
+  const btn = h('button', { type: 'button', class: 'secondary', dataset: { kbAnswer: e.id }, hidden: e.kind !== 'answer' && e.kind !== 'policy',
+    onclick: () => answerWith(e, msg, after) }, t('kb.answer_with'));
+  const on = () => { btn.disabled = !current.c || !current.c.allowed_actions.includes('answer'); };
+  on();
+  return h('li', { dataset: { kb: e.id } }, h('strong', {}, kbTitle(e)), ' ', h('span', { class: 'badge' }, t(`kb.kind_${e.kind}`)),
+    e.body !== undefined ? h('p', {}, kbBody(e)) : null, btn, msg);
+}
+
+async function answerWith(e, msg, after) {
+  const c = current.c;
+  if (!c) return notice(msg, 'error', t('kb.no_case'));
+  try {
+    await post(`cases/${c.number}/actions`, { action: 'answer', kb_entry: e.id, lang: currentLang() });
+    current.c = null;
+    for (const b of document.querySelectorAll('button[data-kb-answer]')) b.disabled = true;
+    notice(msg, 'ok', t('kb.answered', { number: c.number }));
+    if (after) after();
+  } catch (err) { notice(msg, 'error', errorText(err)); }
+}
+
+async function kbSearch(q, category, out) {
+  try {
+    const r = await get(`kb${qs({ q, category: q ? '' : category, current: 'true', limit: 10 })}`); // a category narrows, so only without words
+    clear(out, r.items.length ? h('ul', { class: 'kb-list' }, r.items.map((e) => kbItem(e))) : h('p', { class: 'empty' }, t('kb.nothing')));
+  } catch (e) { notice(out, 'error', errorText(e)); }
+}
+
+// The category's answers in force, shown while the operator is still on the call.
 async function showKb(code, box) {
   box.hidden = true;
   if (!code) return;
-  let answer = null;
-  if (await hasEndpoint('/api/v1/kb')) {
-    try { const r = await get(`kb${qs({ category: code })}`); answer = r.items?.[0]?.answer || null; } catch { answer = null; }
-  }
-  if (!answer) {
+  let items = [];
+  try { items = (await get(`kb${qs({ category: code, kind: 'answer', current: 'true', limit: 3 })}`)).items; } catch { items = []; }
+  if (!items.length) {
+    let answer = null;
     try { answer = (await get(`categories/${encodeURIComponent(code)}`)).kb_answer; } catch { answer = null; }
-  }
-  if (!answer) return;
-  clear(box, h('div', { class: 'notice info' }, h('strong', {}, t('intake.kb')), ' ', answer));
+    if (!answer) return;
+    clear(box, h('div', { class: 'notice info' }, h('strong', {}, t('intake.kb')), ' ', answer));
+  } else clear(box, h('div', { class: 'notice info' }, h('strong', {}, t('intake.kb')),
+    h('ul', { class: 'kb-list' }, items.map((e) => h('li', {}, h('strong', {}, kbTitle(e)), h('p', {}, kbBody(e)))))));
   box.hidden = false;
 }
 
@@ -133,7 +179,7 @@ async function showResult(box, c) {
   const lead = r.lead_unit_id ? await unitName(r.lead_unit_id) : null;
   const dl = h('dl', { class: 'kv' },
     h('dt', {}, t('case.number')), h('dd', {}, h('a', { href: `/cases/${c.number}`, dataset: { link: '' } }, c.number)),
-    h('dt', {}, t('case.status')), h('dd', {}, statusBadge(c.status)),
+    h('dt', {}, t('case.status')), h('dd', { id: 'result-status' }, statusBadge(c.status)),
     h('dt', {}, t('case.category')), h('dd', {}, await categoryName(c.category)),
     h('dt', {}, t('route.title')), h('dd', { id: 'route-explained' },
       routeText.join(' '), lead ? ` → ${lead}` : '',
@@ -157,6 +203,10 @@ async function showResult(box, c) {
         c.allowed_actions.includes('merge') ? h('button', { type: 'button', onclick: () => merge(c, d, dmsg) }, t('intake.merge')) : null)));
   }
   parts.push(dmsg);
+  if (c.kb_suggestions?.length) {
+    const status = () => get(`cases/${c.number}`).then((x) => { const dd = box.querySelector('#result-status'); if (dd) clear(dd, statusBadge(x.status)); }).catch(() => {});
+    parts.push(h('h3', {}, t('kb.suggestions')), h('ul', { class: 'kb-list', id: 'kb-suggestions' }, c.kb_suggestions.map((e) => kbItem(e, status))));
+  }
   if (c.allowed_actions.includes('answer')) {
     const ans = h('textarea', { name: 'answer' });
     const amsg = h('div');
