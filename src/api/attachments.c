@@ -29,6 +29,7 @@
 #include "api/attachments.h"
 #include "api/case_view.h"
 #include "core/attach.h"
+#include "core/joint.h"
 #include "io/image.h"
 #include "svc/blobs.h"
 #include "util/text.h"
@@ -162,17 +163,15 @@ static int64_t reply_unit(struct app *app, const struct principal *p, const stru
     return 0;
 }
 
+/* A member of a unit claiming the case, or that completed it (the parties loaded with it). */
 static int64_t complete_unit(struct app *app, const struct principal *p, const struct case_rec *c)
 {
-    int64_t units[16];
-    size_t n = 0;
-    struct gz_err err;
-
-    if (store_case_claimants(app->store, c->id, units, GZ_ARRAY_LEN(units), &n, &err))
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (member_over(app, p, units[i]))
-            return units[i];
+    for (size_t i = 0; i < c->n_parties; i++) {
+        const struct case_party *pt = &c->parties[i];
+        if (pt->role == PARTY_CLAIMANT && (pt->state == PS_CLAIMED || pt->state == PS_DONE) &&
+            member_over(app, p, pt->unit_id))
+            return pt->unit_id;
+    }
     return 0;
 }
 
