@@ -487,6 +487,44 @@ out:
     case_release(&c);
 }
 
+/* ---- the photos an action names ---- */
+
+static int photo_of(struct app *app, const struct case_rec *c, enum att_stage s, const json_t *v,
+                    struct gz_err *err)
+{
+    json_int_t id = json_is_integer(v) ? json_integer_value(v) : 0;
+    struct attachment a = {0};
+    struct gz_err e = {0};
+
+    if (id < 1)
+        return gz_fail(err, GZ_EINVAL, "photos",
+                       "each photo is an attachment id (from POST /cases/{number}/attachments)");
+    if (store_attachment_get(app->store, id, &a, &e) && e.code != GZ_ENOTFOUND) {
+        *err = e;
+        return err->code;
+    }
+    if (e.code || a.case_id != c->id || a.stage != s)
+        return gz_fail(err, GZ_EINVAL, "photos", "attachment %lld is no %s photo of case %s",
+                       (long long)id, att_stage_name(s), c->number);
+    return 0;
+}
+
+int api_action_photos(struct app *app, const struct case_rec *c, enum att_stage s,
+                      const json_t *photos, struct gz_err *err)
+{
+    const json_t *v;
+    size_t i;
+
+    if (!json_is_array(photos) || json_array_size(photos) > ATT_MAX_REFS)
+        return gz_fail(err, GZ_EINVAL, "photos",
+                       "photos must be a list of at most %d attachment ids", ATT_MAX_REFS);
+    json_array_foreach(photos, i, v) {
+        if (photo_of(app, c, s, v, err))
+            return err->code;
+    }
+    return 0;
+}
+
 int api_attachments_routes(struct router *r)
 {
     return router_add_upload(r, "POST", "/api/v1/cases/{number}/attachments", post_attachment,

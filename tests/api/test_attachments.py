@@ -239,6 +239,28 @@ class AttachmentTest(CaseTest):
         self.act(n, "unclaim", "vt", reason="人手不足")
         self.err(self.upload(n, jpg, who="vt", stage="complete", status=None), 403, "stage")
 
+    def nope(self, n, action, who, **fields):
+        """The action is refused with a 422 naming photos, and the case is as it was."""
+        status = self.case(n)["status"]
+        self.err(self.act(n, action, who, status=None, **fields), 422, field="photos")
+        self.assertEqual(self.case(n)["status"], status)
+
+    def test_actions_name_their_photos(self):
+        n = self.accepted()
+        before = self.upload(n, imgkit.jpeg(), who="op", stage="intake")["id"]
+        after = self.upload(n, imgkit.png(), who="h1", stage="reply")["id"]
+        elsewhere = self.upload(self.accepted(), imgkit.png(), who="h1", stage="reply")["id"]
+        # an id, of this case, of the action's own stage
+        for bad in ("x.jpg", [str(after)], [before], [elsewhere], [after + 1000], [0], [after] * 21):
+            self.nope(n, "reply", "h1", text="已修复。", photos=bad)
+        self.nope(n, "comment", "h1", text="看图", photos=[after])
+        self.act(n, "reply", "h1", text="已修复。", photos=[after])
+        self.assertEqual(self.events(n)[-1]["body"]["photos"], [after])
+        check = self.upload(n, imgkit.webp(), who="gw", stage="verify")["id"]
+        self.nope(n, "verify", "gw", photos=[after], **{"pass": True})
+        self.act(n, "verify", "gw", photos=[check], **{"pass": True})
+        self.assertEqual(self.events(n)[-1]["body"]["photos"], [check])
+
     def test_served_only_to_who_may_see(self):
         # the resident reports it themselves
         c = self.intake(who="res", channel="web", text="路灯坏了，晚上很黑。")
