@@ -29,6 +29,7 @@
 #include "api/attachments.h"
 #include "api/case_view.h"
 #include "core/attach.h"
+#include "core/joint.h"
 #include "io/image.h"
 #include "svc/blobs.h"
 #include "util/text.h"
@@ -162,17 +163,15 @@ static int64_t reply_unit(struct app *app, const struct principal *p, const stru
     return 0;
 }
 
+/* A member of a unit claiming the case, or that completed it (the parties loaded with it). */
 static int64_t complete_unit(struct app *app, const struct principal *p, const struct case_rec *c)
 {
-    int64_t units[16];
-    size_t n = 0;
-    struct gz_err err;
-
-    if (store_case_claimants(app->store, c->id, units, GZ_ARRAY_LEN(units), &n, &err))
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (member_over(app, p, units[i]))
-            return units[i];
+    for (size_t i = 0; i < c->n_parties; i++) {
+        const struct case_party *pt = &c->parties[i];
+        if (pt->role == PARTY_CLAIMANT && (pt->state == PS_CLAIMED || pt->state == PS_DONE) &&
+            member_over(app, p, pt->unit_id))
+            return pt->unit_id;
+    }
     return 0;
 }
 
@@ -515,6 +514,44 @@ static void get_public(struct http_req *r, void *arg)
         http_reply(r, 200, img_mime(img_type_of(a.mime)), (char *)out, n);
 out:
     case_release(&c);
+}
+
+/* ---- the photos an action names ---- */
+
+static int photo_of(struct app *app, const struct case_rec *c, enum att_stage s, const json_t *v,
+                    struct gz_err *err)
+{
+    json_int_t id = json_is_integer(v) ? json_integer_value(v) : 0;
+    struct attachment a = {0};
+    struct gz_err e = {0};
+
+    if (id < 1)
+        return gz_fail(err, GZ_EINVAL, "photos",
+                       "each photo is an attachment id (from POST /cases/{number}/attachments)");
+    if (store_attachment_get(app->store, id, &a, &e) && e.code != GZ_ENOTFOUND) {
+        *err = e;
+        return err->code;
+    }
+    if (e.code || a.case_id != c->id || a.stage != s)
+        return gz_fail(err, GZ_EINVAL, "photos", "attachment %lld is no %s photo of case %s",
+                       (long long)id, att_stage_name(s), c->number);
+    return 0;
+}
+
+int api_action_photos(struct app *app, const struct case_rec *c, enum att_stage s,
+                      const json_t *photos, struct gz_err *err)
+{
+    const json_t *v;
+    size_t i;
+
+    if (!json_is_array(photos) || json_array_size(photos) > ATT_MAX_REFS)
+        return gz_fail(err, GZ_EINVAL, "photos",
+                       "photos must be a list of at most %d attachment ids", ATT_MAX_REFS);
+    json_array_foreach(photos, i, v) {
+        if (photo_of(app, c, s, v, err))
+            return err->code;
+    }
+    return 0;
 }
 
 int api_attachments_routes(struct router *r)

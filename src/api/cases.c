@@ -649,6 +649,26 @@ static int check_rights(struct app *app, const struct principal *p, const struct
     return 0;
 }
 
+/* Photos go with the actions that show work: ids of the case's photos of that stage. */
+static int action_photos(struct app *app, const json_t *body, const struct case_rec *c,
+                         struct act *a, struct gz_err *err)
+{
+    const json_t *photos = json_object_get(body, "photos");
+    enum case_action act = a->in.action;
+    enum att_stage stage = act == ACT_REPLY    ? ATT_REPLY
+                           : act == ACT_VERIFY ? ATT_VERIFY
+                                               : ATT_COMPLETE;
+
+    if (!photos || json_is_null(photos))
+        return 0;
+    if (act != ACT_REPLY && act != ACT_VERIFY && act != ACT_COMPLETE)
+        return gz_fail(err, GZ_EINVAL, "photos", "photos go with reply, verify and complete");
+    if (api_action_photos(app, c, stage, photos, err))
+        return err->code;
+    a->in.photos = photos;
+    return 0;
+}
+
 static void action_failed(struct http_req *r, struct app *app, const struct principal *p,
                           const struct act *a, const struct gz_err *err)
 {
@@ -677,7 +697,7 @@ static void post_action(struct http_req *r, void *arg)
         goto out_body;
     api_access_note(&p, c.number);
     if (parse_action(app, body, &c, &a, &err) || check_rights(app, &p, &c, &a, &err) ||
-        kb_default(app, body, &c, &a, &err))
+        action_photos(app, body, &c, &a, &err) || kb_default(app, body, &c, &a, &err))
         goto fail;
     a.check_lead = wf_scope(a.in.action) == WF_SCOPE_LEAD;
     a.lead_seen = c.lead_unit_id;

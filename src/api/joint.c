@@ -280,9 +280,7 @@ static int parse_report_by(struct app *app, const json_t *body, struct wf_input 
 
 static int parse_complete(const json_t *body, struct wf_input *in, struct gz_err *err)
 {
-    const json_t *hours = json_object_get(body, "hours"), *photos = json_object_get(body, "photos");
-    const json_t *v;
-    size_t i;
+    const json_t *hours = json_object_get(body, "hours");
 
     in->hours = -1;
     if (hours && !json_is_null(hours)) {
@@ -292,16 +290,7 @@ static int parse_complete(const json_t *body, struct wf_input *in, struct gz_err
                            JOINT_MAX_HOURS);
         in->hours = json_number_value(hours);
     }
-    if (!photos)
-        return 0;
-    /* NEEDSWORK: check them against the attachments once uploads exist */
-    if (!json_is_array(photos) || json_array_size(photos) > 20)
-        return gz_fail(err, GZ_EINVAL, "photos", "photos must be a list of at most 20 references");
-    json_array_foreach(photos, i, v) {
-        if (!json_is_string(v) || !*json_string_value(v) || strlen(json_string_value(v)) > 128)
-            return gz_fail(err, GZ_EINVAL, "photos", "each photo is a reference of 1-128 bytes");
-    }
-    in->photos = photos;
+    /* photos: checked against the case's attachments with reply's and verify's (cases.c) */
     return 0;
 }
 

@@ -287,6 +287,8 @@ static int do_reply(struct case_rec *c, const struct wf_input *in, json_t **body
     c->resolved_at = in->now;
     *body = json_pack("{s:s, s:b}", "text", in->text, "on_time",
                       !c->resolve_by || in->now <= c->resolve_by);
+    if (in->photos)
+        json_object_set(*body, "photos", (json_t *)in->photos);
     return 0;
 }
 
@@ -312,6 +314,8 @@ static int do_verify(struct case_rec *c, const struct wf_input *in, json_t **bod
         rework(c);
     }
     *body = json_pack("{s:b}", "pass", in->pass);
+    if (in->photos)
+        json_object_set(*body, "photos", (json_t *)in->photos);
     return 0;
 }
 

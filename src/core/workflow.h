@@ -95,7 +95,8 @@ struct wf_input {
     const char *person;         /* report: the person in charge */
     double hours;               /* complete: volunteer hours; < 0 none given */
     int claimable;              /* mark_claimable: 0 or 1 */
-    const json_t *photos;       /* complete: references to uploaded photos, kept in the event */
+    const json_t *photos;       /* reply, verify, complete: ids of the case's photos of that
+                                   stage (checked by the API), kept in the event */
 };
 
 const char *wf_action_name(enum case_action a);

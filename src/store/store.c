@@ -615,12 +615,6 @@ int store_attachment_list(struct store *s, int64_t case_id, store_attachment_fn 
     return s->ops->attachment_list(s, case_id, fn, ctx, err);
 }
 
-int store_case_claimants(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
-                         struct gz_err *err)
-{
-    return s->ops->case_claimants(s, case_id, units, max, n, err);
-}
-
 int store_client_access_add(struct store *s, struct client_access *a, struct gz_err *err)
 {
     return s->ops->client_access_add(s, a, err);

@@ -549,9 +549,6 @@ typedef int (*store_attachment_fn)(void *ctx, const struct attachment *a);
 /* A case's attachments, oldest first. */
 int store_attachment_list(struct store *s, int64_t case_id, store_attachment_fn fn, void *ctx,
                           struct gz_err *err) __attribute__((warn_unused_result));
-/* The units that claimed a case (case_units role 'claimant'). */
-int store_case_claimants(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
-                         struct gz_err *err) __attribute__((warn_unused_result));
 /* ---- API client access records (DESIGN §8: every read through a client is attributable) ---- */
 struct client_access {
     int64_t id, client_id, at;

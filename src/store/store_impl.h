@@ -138,8 +138,6 @@ struct store_ops {
     int (*attachment_get)(struct store *s, int64_t id, struct attachment *out, struct gz_err *err);
     int (*attachment_list)(struct store *s, int64_t case_id, store_attachment_fn fn, void *ctx,
                            struct gz_err *err);
-    int (*case_claimants)(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
-                          struct gz_err *err);
     int (*client_access_add)(struct store *s, struct client_access *a, struct gz_err *err);
     int (*client_access_list)(struct store *s, int64_t client_id, int64_t before, int limit,
                               store_access_fn fn, void *ctx, struct gz_err *err);

@@ -98,7 +98,6 @@ static const struct store_ops sqlite_ops = {
     .attachment_add = sqo_attachment_add,
     .attachment_get = sqo_attachment_get,
     .attachment_list = sqo_attachment_list,
-    .case_claimants = sqo_case_claimants,
     .client_access_add = sqo_client_access_add,
     .client_access_list = sqo_client_access_list,
     .whistle_due = sqo_whistle_due,

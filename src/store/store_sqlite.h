@@ -120,8 +120,6 @@ int sqo_attachment_add(struct store *s, const char *number, struct attachment *a
 int sqo_attachment_get(struct store *s, int64_t id, struct attachment *out, struct gz_err *err);
 int sqo_attachment_list(struct store *s, int64_t case_id, store_attachment_fn fn, void *ctx,
                         struct gz_err *err);
-int sqo_case_claimants(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
-                       struct gz_err *err);
 
 /* the knowledge base (store_sqlite_kb.c) */
 int sqo_kb_search(struct store *s, const struct kb_filter *f, int offset, int limit,

@@ -177,26 +177,3 @@ int sqo_attachment_list(struct store *s, int64_t case_id, store_attachment_fn fn
     sq_read_end(sq, c, st);
     return rc;
 }
-
-int sqo_case_claimants(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
-                       struct gz_err *err)
-{
-    static const char sql[] =
-        "SELECT unit_id FROM case_units WHERE case_id = ?1"
-        " AND role = 'claimant' AND state IN ('claimed', 'done') ORDER BY unit_id";
-    struct sqstore *sq = (struct sqstore *)s;
-    struct sqconn *c;
-    sqlite3_stmt *st = sq_read_begin(sq, sql, &c, err);
-    int rc;
-
-    if (!st)
-        return GZ_EIO;
-    *n = 0;
-    sqlite3_bind_int64(st, 1, case_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (*n < max)
-            units[(*n)++] = sqlite3_column_int64(st, 0);
-    rc = sq_step_result(c, rc, err);
-    sq_read_end(sq, c, st);
-    return rc;
-}

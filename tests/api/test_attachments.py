@@ -10,7 +10,6 @@ the same bytes twice kept once on disk, and the `attachment` event on the timeli
 import hashlib
 import http.client
 import os
-import sqlite3
 import uuid
 
 from casekit import CASES, CaseTest
@@ -221,22 +220,46 @@ class AttachmentTest(CaseTest):
         self.err(self.upload(n, jpg, who="op", stage="intake", status=None), 409, "stage")
 
     def test_claimant_adds_completion_photos(self):
-        vol = self.make_unit("vol-%s" % uuid.uuid4().hex[:6], "department", parent="city")
+        # an outside unit that takes on 01 everywhere, claiming as test_claims.py does
+        vol = self.make_unit("vol-%s" % uuid.uuid4().hex[:6], "volunteer_team", parent="city")
+        self.ok(self.req("PUT", "/api/v1/units/%d/capabilities" % vol["id"],
+                         {"categories": ["01"], "areas": ["city"]}, token=self.admin))
         _, tok = self.user("vt-%s" % uuid.uuid4().hex[:6], unit=vol["code"], role="handler")
         self.tok["vt"] = tok
-        n = self.new_case()
+        n = self.dispatched()
         jpg = imgkit.jpeg()
         self.err(self.upload(n, jpg, who="vt", stage="complete", status=None), 404, "number")
-        case_id = self.case(n)["id"]
-        db = sqlite3.connect(self.server.db, timeout=10)
-        with db:
-            db.execute("INSERT INTO case_units(case_id, unit_id, role, state, asked_at)"
-                       " VALUES(?, ?, 'claimant', 'claimed', 0)", (case_id, vol["id"]))
-        db.close()
+        self.act(n, "mark_claimable", "disp")
+        self.act(n, "claim", "vt")
         a = self.upload(n, jpg, who="vt", stage="complete")
         self.assertEqual(a["unit_id"], vol["id"])
         self.assertIsNotNone(a["public_url"])
         self.err(self.upload(n, jpg, who="vt", stage="verify", status=None), 403, "stage")
+        # given back: no longer the claimant's to document
+        self.act(n, "unclaim", "vt", reason="人手不足")
+        self.err(self.upload(n, jpg, who="vt", stage="complete", status=None), 403, "stage")
+
+    def nope(self, n, action, who, **fields):
+        """The action is refused with a 422 naming photos, and the case is as it was."""
+        status = self.case(n)["status"]
+        self.err(self.act(n, action, who, status=None, **fields), 422, field="photos")
+        self.assertEqual(self.case(n)["status"], status)
+
+    def test_actions_name_their_photos(self):
+        n = self.accepted()
+        before = self.upload(n, imgkit.jpeg(), who="op", stage="intake")["id"]
+        after = self.upload(n, imgkit.png(), who="h1", stage="reply")["id"]
+        elsewhere = self.upload(self.accepted(), imgkit.png(), who="h1", stage="reply")["id"]
+        # an id, of this case, of the action's own stage
+        for bad in ("x.jpg", [str(after)], [before], [elsewhere], [after + 1000], [0], [after] * 21):
+            self.nope(n, "reply", "h1", text="已修复。", photos=bad)
+        self.nope(n, "comment", "h1", text="看图", photos=[after])
+        self.act(n, "reply", "h1", text="已修复。", photos=[after])
+        self.assertEqual(self.events(n)[-1]["body"]["photos"], [after])
+        check = self.upload(n, imgkit.webp(), who="gw", stage="verify")["id"]
+        self.nope(n, "verify", "gw", photos=[after], **{"pass": True})
+        self.act(n, "verify", "gw", photos=[check], **{"pass": True})
+        self.assertEqual(self.events(n)[-1]["body"]["photos"], [check])
 
     def test_served_only_to_who_may_see(self):
         # the resident reports it themselves

@@ -3,7 +3,8 @@ case's own unit and on another unit, a resident, anonymous, API clients in and o
 → the expected status, from ONE table. Each cell is its own test (test_<row>__<who>).
 
 Rows: (name, method, path, body, expected[, setup]). `path` and `body` may hold {case},
-{o311}, {d1}, {res}, {route}, {client}, {cli_in}, {n} (a number unique to the cell) and
+{o311}, {d1}, {res}, {route}, {client}, {cli_in}, {vt} (an outside unit), {city}, {kb} (a
+knowledge-base entry), {att} (an intake photo of {case}), {n} (a number unique to the cell) and
 whatever `setup(cls)` returns (fresh things a destructive cell consumes). `expected` maps
 principals or groups (anon, clients, staff, people, seers, root, admins; the most specific
 key wins) to a status, "rest" for everyone else. A body given as a str is sent form-encoded.
@@ -15,6 +16,7 @@ import json
 import urllib.parse
 
 from casekit import CASES
+import imgkit
 from privkit import CLIENTS, PEOPLE, STAFF, WHO, PrivacyCity
 
 _count = itertools.count(10)
@@ -73,6 +75,38 @@ def kpi_config(cls):
 def o311_form(cls):
     return urllib.parse.urlencode({"api_key": cls.o311["api_key"], "service_code": "0101",
                                    "description": "垃圾桶满了", "address_string": "东街"})
+
+
+def act_as(cls, who, number, body):
+    token = cls.admin if who == "admin" else cls.tok[who]
+    r = cls.server.request("POST", "%s/%s/actions" % (CASES, number), body, token=token)
+    assert r.status == 200, (who, body, r.raw[:300])
+
+
+# a fresh case for each cell of a joint action, in the state the action needs; dispatched to
+# d1 (so the same principals see it as the shared case) and moved on by admin or dispatcher
+def joint_case(*steps):
+    def setup(cls):
+        n = cls._case("赵六", "13611112222")
+        for who, body in steps:
+            act_as(cls, who, n, fill(body, {"vt": cls.unit_id["vt"]}))
+        return {"jcase": n}
+    return setup
+
+
+WHISTLED = ("admin", {"action": "whistle", "units": ["d2"]})
+CLAIMABLE = ("disp", {"action": "mark_claimable"})
+CLAIMED = ("admin", {"action": "claim", "unit": "{vt}"})
+# the acting unit's own case: 404 to those who do not see it, 403 to clients and wrong roles
+JOINT = {"anon": 401, "clients": 403, "res": 404, "h2": 404, "sup2": 404, "adm2": 404,
+         "rest": 403}
+# once d2 is whistled it is party to the case and sees it
+WHISTLED_SEE = E(JOINT, h2=403, sup2=403, adm2=403)
+
+
+def fresh_kb(cls):
+    return {"fresh_kb": cls._post("/api/v1/kb", {"kind": "policy", "title": "临时条目",
+                                                 "body": "用后即删。"})["id"]}
 
 
 ROWS = [
@@ -202,13 +236,71 @@ ROWS = [
     ("o311_post", "POST", "/open311/v2/requests.json", "{form}", E(rest=201),
      lambda cls: {"form": o311_form(cls)}),
     # ---- appended by later work (whistle, claims, attachments, webhooks, kb, console) ----
-    # the web console and the portal (issue 9): live suggestions for staff; the portal's public reads
-    ("classify", "GET", "/api/v1/classify?text=pothole", None,
-     E(anon=401, res=403, clients=403, rest=200)),
-    ("public_city", "GET", "/api/v1/public/city", None, PUBLIC),
+    # ---- joint handling (api/joint.c): whistle, report, co_reply, release, claims ----
+    ("case_units", "GET", CASES + "/{case}/units", None,
+     E(anon=401, seers=200, clients=403, rest=404)),
+    ("capabilities_get", "GET", "/api/v1/units/{vt}/capabilities", None, SIGNED_IN),
+    ("capabilities_put", "PUT", "/api/v1/units/{vt}/capabilities",
+     {"categories": ["01"], "areas": ["{city}"]}, ROOT_ADMIN),
+    # none of the principals is a member of an outside unit
+    ("claims_open", "GET", "/api/v1/claims/open", None, E(anon=401, rest=403)),
+    # looking as an outside unit: who holds the claim roles (or admin) over it
+    ("claims_open_unit", "GET", "/api/v1/claims/open?unit={vt}", None,
+     E(anon=401, admin=200, sup=200, rest=403)),
+    ("account_claims", "GET", "/api/v1/accounts/{res}/claims", None,
+     E(anon=401, res=200, admins=200, sup=200, sup2=200, rest=403)),
+    # a city admin, and the admin of the lead unit; d1 and the city are no street to whistle
+    ("case_whistle", "POST", CASES + "/{jcase}/actions", {"action": "whistle", "units": ["d2"]},
+     E(JOINT, admin=200, adm1=200), joint_case()),
+    # the whistled unit d2, and who holds the role over it
+    ("case_report", "POST", CASES + "/{jcase}/actions", {"action": "report", "person": "王五"},
+     E(WHISTLED_SEE, h2=200, sup2=200, adm2=200, admin=200, disp=200, sup=200),
+     joint_case(WHISTLED)),
+    ("case_co_reply", "POST", CASES + "/{jcase}/actions", {"action": "co_reply", "text": "已派人"},
+     E(WHISTLED_SEE, h2=200, sup2=200, adm2=200, admin=200, sup=200),
+     joint_case(WHISTLED, ("h2", {"action": "report", "person": "王五"}))),
+    # the whistling unit (the city: the admin whistled)
+    ("case_release", "POST", CASES + "/{jcase}/actions", {"action": "release", "reason": "无需"},
+     E(WHISTLED_SEE, admin=200, disp=200, sup=200), joint_case(WHISTLED)),
+    ("case_mark_claimable", "POST", CASES + "/{jcase}/actions", {"action": "mark_claimable"},
+     E(JOINT, disp=200, admin=200, adm1=200), joint_case()),
+    # for the outside unit vt: who holds the claim roles over it
+    ("case_claim", "POST", CASES + "/{jcase}/actions", {"action": "claim", "unit": "{vt}"},
+     E(JOINT, admin=200, sup=200), joint_case(CLAIMABLE)),
+    ("case_unclaim", "POST", CASES + "/{jcase}/actions", {"action": "unclaim", "reason": "人手不足"},
+     E(JOINT, admin=200, sup=200), joint_case(CLAIMABLE, CLAIMED)),
+    ("case_complete", "POST", CASES + "/{jcase}/actions", {"action": "complete", "text": "已完成"},
+     E(JOINT, admin=200, sup=200), joint_case(CLAIMABLE, CLAIMED)),
+    # ---- evidence photos (api/attachments.c) ----
+    # intake photos: whoever took the report in, operators, admins (over the case)
+    ("attachment_post", "POST", CASES + "/{case}/attachments?stage=intake", imgkit.jpeg(),
+     E(anon=401, clients=403, op=201, admin=201, adm1=201, res=404, h2=404, sup2=404,
+       adm2=404, rest=403)),
+    ("attachments_list", "GET", CASES + "/{case}/attachments", None,
+     E(anon=401, seers=200, clients=403, rest=404)),
+    ("attachment_get", "GET", "/api/v1/attachments/{att}", None,
+     E(anon=401, seers=200, clients=403, rest=404)),
+    ("attachment_public", "GET", "/public/attachments/{att}", None, PUBLIC),
+    # ---- the knowledge base (api/kb.c): read by staff, kept at the root ----
+    ("kb_list", "GET", "/api/v1/kb", None, E(anon=401, clients=403, res=403, rest=200)),
+    ("kb_get", "GET", "/api/v1/kb/{kb}", None, E(anon=401, clients=403, res=403, rest=200)),
+    ("kb_post", "POST", "/api/v1/kb", {"kind": "policy", "title": "条目{n}", "body": "答复。"},
+     E(anon=401, admin=201, sup=201, rest=403)),
+    ("kb_patch", "PATCH", "/api/v1/kb/{kb}", {"body": "热线全天24小时受理诉求。"},
+     E(anon=401, admin=200, sup=200, rest=403)),
+    ("kb_delete", "DELETE", "/api/v1/kb/{fresh_kb}", None,
+     E(anon=401, admin=200, sup=200, rest=403), fresh_kb),
+    ("kb_public", "GET", "/api/v1/public/kb", None, PUBLIC),
+    # ---- the web console and the portal (api/suggest.c, api/public.c) ----
+    ("classify", "GET", "/api/v1/classify?text=%E5%9E%83%E5%9C%BE", None,
+     E(anon=401, clients=403, res=403, rest=200)),
+    # no sign-in: 15 cells stay under the 20 reports an hour from one address
+    ("public_report", "POST", "/api/v1/public/reports", {"text": "路灯不亮，晚上很黑。"},
+     E(rest=201)),
+    ("public_leaderboard", "GET", "/api/v1/public/leaderboard?period=2026-11&level=department",
+     None, PUBLIC),
     ("public_units", "GET", "/api/v1/public/units?kind=street", None, PUBLIC),
-    ("public_leaderboard", "GET", "/api/v1/public/leaderboard?period=2026-11", None, PUBLIC),
-    ("public_report", "POST", "/api/v1/public/reports", {"text": "matrix report {n}"}, E(rest=201)),
+    ("public_city", "GET", "/api/v1/public/city", None, PUBLIC),
     ("public_report_photos", "GET", "/api/v1/public/reports/{case}/attachments", None, PUBLIC),
 ]
 
@@ -242,6 +334,21 @@ class AuthzMatrix(PrivacyCity):
     def build_city(cls):
         super().build_city()
         cls.route = cls._post("/api/v1/routes", {"category_prefix": "0102", "lead_unit": "d2"})
+        # an outside unit that takes on 01 everywhere (nobody of WHO is its member)
+        cls.unit_id["vt"] = cls._post("/api/v1/units", {"code": "vt", "name": "volunteers",
+                                                        "kind": "volunteer_team",
+                                                        "parent": "city"})["id"]
+        r = cls.server.request("PUT", "/api/v1/units/vt/capabilities",
+                               {"categories": ["01"], "areas": ["city"]}, token=cls.admin)
+        assert r.status == 200, r.raw
+        cls.kb = cls._post("/api/v1/kb", {"kind": "policy", "title": "12345热线服务时间",
+                                          "body": "热线全天24小时受理诉求。"})
+        # an intake photo of the shared case (public stage)
+        r = cls.server.request("POST", "%s/%s/attachments?stage=intake" % (CASES, cls.case_no),
+                               token=cls.tok["op"], headers={"Content-Type": "image/jpeg"},
+                               raw=imgkit.jpeg())
+        assert r.status == 201, r.raw
+        cls.att = r.json
 
     def params(self):
         c = type(self)
@@ -249,7 +356,8 @@ class AuthzMatrix(PrivacyCity):
                 "dist": c.unit_id["dist"], "res": c.acct["res"]["id"],
                 "route": c.route["id"], "client": c.o311["id"],
                 "cli_in": c.clients["cli_in"]["id"], "n": next(_count),
-                "n2": "%02d" % (10 + next(_count) % 90)}
+                "n2": "%02d" % (10 + next(_count) % 90), "vt": c.unit_id["vt"],
+                "city": c.unit_id["city"], "kb": c.kb["id"], "att": c.att["id"]}
 
     def check_cell(self, row, who):
         name, method, path, body, exp = row[:5]
@@ -264,6 +372,9 @@ class AuthzMatrix(PrivacyCity):
         if isinstance(body, str):  # form-encoded (Open311)
             raw, body = body, None
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        elif isinstance(body, bytes):  # a photo
+            raw, body = body, None
+            headers["Content-Type"] = "image/jpeg"
         r = self.call(who, method, path, body, headers=headers, raw=raw)
         want = expected(exp, who)
         self.assertEqual(r.status, want, "%s %s as %s: %d %s" % (method, path, who, r.status,
@@ -294,7 +405,8 @@ class MatrixCoversEveryRoute(PrivacyCity):
         for f in os.listdir(src):
             if f.endswith(".c"):
                 with open(os.path.join(src, f), encoding="utf-8") as fh:
-                    routes |= set(re.findall(r'router_add\(r, "(\w+)", "([^"]+)"', fh.read()))
+                    routes |= set(re.findall(r'router_add(?:_upload)?\(r, "(\w+)", "([^"]+)"',
+                                             fh.read()))
         have = set()
         for row in ROWS:
             path = row[2].split("?")[0]

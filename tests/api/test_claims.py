@@ -8,6 +8,7 @@ import unittest
 
 from casekit import CASES, CaseTest
 from harness import parse_time
+import imgkit
 
 T0 = 1774936800  # Tuesday 2026-03-31 14:00 Asia/Shanghai (06:00Z)
 
@@ -62,6 +63,14 @@ class ClaimsTest(CaseTest):
         lat, lon = where
         return self.intake(category=category, lat=lat, lon=lon, text="独居老人需要帮忙买菜",
                            name="孙大爷", phone="13712345678", **fields)["number"]
+
+    def photo(self, number, who, stage, status=201):
+        """Upload an evidence photo; its id (None when refused with `status`)."""
+        r = self.req("POST", "%s/%s/attachments?stage=%s" % (CASES, number, stage),
+                     token=self.tok[who], headers={"Content-Type": "image/jpeg"},
+                     raw=imgkit.jpeg())
+        self.assertEqual(r.status, status, r.raw[:300])
+        return r.json["id"] if status == 201 else None
 
     def open_for(self, who, query=""):
         body = self.ok(self.get("/api/v1/claims/open" + query, self.tok[who]))
@@ -167,13 +176,24 @@ class ClaimsTest(CaseTest):
         self.refused(a, "complete", "hp", 422, field="hours", text="x", hours=-1)
         self.refused(a, "complete", "hp", 422, field="hours", text="x", hours="two")
         self.refused(a, "complete", "hp", 422, field="photos", text="x", photos="a.jpg")
+        # photos are the ids of the claimant's completion photos of this very case
+        photo = self.photo(a, "sp", "complete")
+        intake = self.photo(a, "op", "intake")
+        self.refused(a, "complete", "hp", 422, field="photos", text="x", photos=["sha256:abc"])
+        self.refused(a, "complete", "hp", 422, field="photos", text="x", photos=[photo + 1000])
+        self.refused(a, "complete", "hp", 422, field="photos", text="x", photos=[photo, 0])
+        self.refused(a, "complete", "hp", 422, field="photos", text="x", photos=[intake])
+        other = self.task(IN_CS1)
+        self.refused(a, "complete", "hp", 422, field="photos", text="x",
+                     photos=[self.photo(other, "op", "intake")])
+        self.refused(a, "comment", "sp", 422, field="photos", text="x", photos=[photo])
         c = self.step(a, "complete", "sp", text="已陪同老人采购一周食材", hours=2.5,
-                      photos=["sha256:abc"])
+                      photos=[photo])
         self.assertEqual(c["status"], "resolved")
         self.assertEqual(c["reply"], "已陪同老人采购一周食材")
         ev = self.events(a)[-1]
         self.assertEqual(ev["body"]["hours"], 2.5)
-        self.assertEqual(ev["body"]["photos"], ["sha256:abc"])
+        self.assertEqual(ev["body"]["photos"], [photo])
         # then verified and closed like any reply
         self.step(a, "verify", "gw", **{"pass": True})
         self.step(a, "close", "op")
