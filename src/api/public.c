@@ -174,11 +174,16 @@ static void post_report(struct http_req *r, void *arg)
     json_decref(body);
 }
 
-/* Before the photo's body: within the address's throttle, and of at most the upload limit. */
+/* Before the photo's body: a token that opens the report (a wrong one costs the address no
+   report), within the address's throttle, and of at most the upload limit. */
 static size_t photo_begin(struct http_req *r, void *arg)
 {
     struct app *app = arg;
 
+    if (!photo_token_ok(http_param(r, "number"), http_query(r, "token"))) {
+        http_reply_error(r, 403, "forbidden", "token", "the token does not open this report");
+        return 0;
+    }
     if (throttled(r))
         return 0;
     if (!app->blobs) {

@@ -105,7 +105,7 @@ async function actionForm(c, action, reload) {
     try {
       // the photo first: its stage is open in the state the action starts from
       const att = await sendPhoto(c.number, PHOTO_STAGE[action], controls.photo);
-      if (att && action === 'complete') body.photos = [att.url];
+      if (att && ['reply', 'verify', 'complete'].includes(action)) body.photos = [att.id];
       await post(`cases/${c.number}/actions`, body);
       await reload(t('case.done', { action: t(`action.${action}`) }));
     } catch (e) { notice(msg, 'error', errorText(e)); btn.disabled = false; }
