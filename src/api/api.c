@@ -13,7 +13,7 @@ int api_register(struct router *r)
         api_kpi_routes,        api_effectiveness_routes, api_hotspots_routes,
         api_web_routes,        api_suggest_routes,       api_public_routes,
         api_kb_routes,         api_attachments_routes,   api_joint_routes,
-        api_webhooks_routes,   api_stream_routes,
+        api_calendar_routes,   api_webhooks_routes,      api_stream_routes,
     };
 
     for (size_t i = 0; i < GZ_ARRAY_LEN(parts); i++)

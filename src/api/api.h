@@ -22,7 +22,8 @@ struct throttle;
 struct app {
     struct store *store;
     struct throttle *login_fails;
-    struct calendar *cal;   /* the city's working calendar (read-only while serving) */
+    /* the city's working calendar: read-only; a change swaps in a copy (api/calendar.c) */
+    struct calendar *_Atomic cal;
     struct places *places;  /* jurisdictions, for locating points */
     struct classifier *clf; /* the newest trained category model; NULL before any training */
     struct dedup *dedup;    /* recent open cases with a point, for duplicate candidates */
@@ -62,6 +63,9 @@ int api_attachments_routes(struct router *r);
 /* GET /api/v1/cases/export.csv|.json (case_query.c), ahead of /cases/{number} */
 int api_case_export_routes(struct router *r);
 int api_joint_routes(struct router *r);
+int api_calendar_routes(struct router *r);
+/* Free the calendars a change replaced (at close, when no request runs). */
+void api_calendar_retired_free(void);
 int api_webhooks_routes(struct router *r);
 int api_stream_routes(struct router *r);
 

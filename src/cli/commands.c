@@ -139,6 +139,7 @@ void cli_app_close(struct app *app)
     dedup_free(app->dedup);
     o311_free(app->o311);
     cal_free(app->cal);
+    api_calendar_retired_free();
     memset(app, 0, sizeof(*app));
 }
 

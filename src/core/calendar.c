@@ -220,6 +220,26 @@ void cal_free(struct calendar *c)
     free(c);
 }
 
+static int override_reserve(struct calendar *c, size_t want);
+
+struct calendar *cal_copy(const struct calendar *c)
+{
+    struct calendar *k = calloc(1, sizeof(*k));
+
+    if (!k)
+        return NULL;
+    *k = *c;
+    k->days = NULL;
+    k->cap = 0;
+    if (c->n && override_reserve(k, c->n)) {
+        free(k);
+        return NULL;
+    }
+    if (c->n)
+        memcpy(k->days, c->days, c->n * sizeof(c->days[0]));
+    return k;
+}
+
 const char *cal_tz(const struct calendar *c)
 {
     return c->tz;
@@ -576,6 +596,16 @@ static int64_t parse_date(struct field f)
     if (hi < 0 || lo < 0 || m < 0 || d < 0 || !date_valid(hi * 100 + lo, m, d))
         return -1;
     return days_from_civil(hi * 100 + lo, m, d);
+}
+
+int cal_date_parse(const char *s, int *year, int *month, int *day)
+{
+    int64_t dn = parse_date((struct field){s, strlen(s)});
+
+    if (dn < 0)
+        return -1;
+    civil_from_days(dn, year, month, day);
+    return 0;
 }
 
 /* Overrides read from a file before any is applied, so a bad file changes nothing. */

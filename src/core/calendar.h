@@ -44,6 +44,10 @@ int cal_each_override(const struct calendar *c,
                       int (*fn)(void *ctx, int year, int month, int day, enum cal_day_kind kind),
                       void *ctx);
 const char *cal_tz(const struct calendar *c);
+/* A copy of c (zone, hours, overrides) that leaves the process zone alone; NULL without memory. */
+struct calendar *cal_copy(const struct calendar *c);
+/* "YYYY-MM-DD" (a date we accept: 1900-2999) into its parts; -1 when it is not one. */
+int cal_date_parse(const char *s, int *year, int *month, int *day);
 
 /* Parse "08:30-12:00,13:30-17:30" into hours. */
 int cal_hours_parse(const char *s, struct cal_hours *out, struct gz_err *err);

@@ -190,6 +190,11 @@ int store_calendar_import(struct store *s, const char *csv, size_t len, size_t *
     return s->ops->calendar_import(s, csv, len, count, err);
 }
 
+int store_calendar_set(struct store *s, const char *day, enum cal_day_kind kind, struct gz_err *err)
+{
+    return s->ops->calendar_set(s, day, kind, err);
+}
+
 int store_calendar_load(struct store *s, struct calendar *cal, struct gz_err *err)
 {
     return s->ops->calendar_load(s, cal, err);

@@ -169,6 +169,9 @@ int store_setting_set(struct store *s, const char *key, const char *value, struc
 int store_calendar_import(struct store *s, const char *csv, size_t len, size_t *count,
                           struct gz_err *err) __attribute__((warn_unused_result));
 /* Apply every stored override to cal. */
+/* Override one local day ("2026-10-01") as holiday or workday; CAL_DEFAULT removes it. */
+int store_calendar_set(struct store *s, const char *day, enum cal_day_kind kind, struct gz_err *err)
+    __attribute__((warn_unused_result));
 int store_calendar_load(struct store *s, struct calendar *cal, struct gz_err *err)
     __attribute__((warn_unused_result));
 

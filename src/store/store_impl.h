@@ -50,6 +50,8 @@ struct store_ops {
     int (*calendar_import)(struct store *s, const char *csv, size_t len, size_t *count,
                            struct gz_err *err);
     int (*calendar_load)(struct store *s, struct calendar *cal, struct gz_err *err);
+    int (*calendar_set)(struct store *s, const char *day, enum cal_day_kind kind,
+                        struct gz_err *err);
     int (*case_create)(struct store *s, struct case_rec *c, struct store_intake *in,
                        struct gz_err *err);
     int (*case_get)(struct store *s, const char *number, int64_t id, struct case_rec *out,

@@ -58,6 +58,7 @@ static const struct store_ops sqlite_ops = {
     .setting_set = sqo_setting_set,
     .calendar_import = sqo_calendar_import,
     .calendar_load = sqo_calendar_load,
+    .calendar_set = sqo_calendar_set,
     .case_create = sqo_case_create,
     .case_get = sqo_case_get,
     .case_update = sqo_case_update,

@@ -42,6 +42,7 @@ int sqo_setting_set(struct store *s, const char *key, const char *value, struct 
 int sqo_calendar_import(struct store *s, const char *csv, size_t len, size_t *count,
                         struct gz_err *err);
 int sqo_calendar_load(struct store *s, struct calendar *cal, struct gz_err *err);
+int sqo_calendar_set(struct store *s, const char *day, enum cal_day_kind kind, struct gz_err *err);
 int sqo_case_create(struct store *s, struct case_rec *c, struct store_intake *in,
                     struct gz_err *err);
 int sqo_case_get(struct store *s, const char *number, int64_t id, struct case_rec *out,

@@ -123,6 +123,32 @@ static int job_calendar_import(struct sqconn *c, void *arg, struct gz_err *err)
     return rc;
 }
 
+struct day_job {
+    const char *day;
+    enum cal_day_kind kind;
+};
+
+static int job_calendar_set(struct sqconn *c, void *arg, struct gz_err *err)
+{
+    static const char sql[] = "DELETE FROM calendar WHERE day = ?1";
+    struct day_job *j = arg;
+    sqlite3_stmt *st;
+
+    if (j->kind != CAL_DEFAULT)
+        return put_day(c, j->day, j->kind == CAL_WORKDAY ? "workday" : "holiday", err);
+    if (!(st = sq_stmt(c, sql, err)))
+        return GZ_EIO;
+    sq_bind_text(st, 1, j->day);
+    return sq_step_done(c, st, err);
+}
+
+int sqo_calendar_set(struct store *s, const char *day, enum cal_day_kind kind, struct gz_err *err)
+{
+    struct day_job j = {day, kind};
+
+    return sq_write((struct sqstore *)s, job_calendar_set, &j, err);
+}
+
 int sqo_calendar_import(struct store *s, const char *csv, size_t len, size_t *count,
                         struct gz_err *err)
 {

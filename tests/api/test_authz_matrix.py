@@ -310,6 +310,9 @@ ROWS = [
     ("public_units", "GET", "/api/v1/public/units?kind=street", None, PUBLIC),
     ("public_city", "GET", "/api/v1/public/city", None, PUBLIC),
     ("public_report_photos", "GET", "/api/v1/public/reports/{case}/attachments", None, PUBLIC),
+    # ---- the working calendar (api/calendar.c) ----
+    ("calendar_get", "GET", "/api/v1/calendar?year=2026", None, SIGNED_IN),
+    ("calendar_put", "PUT", "/api/v1/calendar/2031-01-15", {"kind": "default"}, ROOT_ADMIN),
     # a resident's photo with the report needs the report's photo_token: nobody else adds one
     ("public_report_photo_post", "POST", "/api/v1/public/reports/{case}/attachments?token=00",
      imgkit.jpeg(), E(rest=403)),

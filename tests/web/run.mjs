@@ -373,6 +373,13 @@ const tests = {
       await ad.click('#capabilities button[type=submit]');
       await ad.waitForSelector('#capabilities .notice.ok');
     }
+    // the working calendar: a day made a holiday is listed
+    await ad.click('button[data-tab="calendar"]');
+    await ad.waitForSelector('#calendar-form');
+    await ad.fill('#calendar-form input[name=date]', '2027-03-15');
+    await ad.selectOption('#calendar-form select[name=kind]', 'holiday');
+    await ad.click('#calendar-form button[type=submit]');
+    await ad.waitForSelector('[role=tabpanel] tr[data-day="2027-03-15"]');
     await shot(ad, 'admin');
     assert(!ad.errors.length, `page errors: ${ad.errors.join('; ')}`);
   },

@@ -1,8 +1,8 @@
 // admin.js - administration: units (with a map preview of the jurisdiction), categories and
 // their limits, the responsibility matrix (routes), accounts and roles, API client systems with
 // their scopes and access records, what outside units claim (capabilities), the knowledge
-// base, webhooks and their dead letters (a tab only where the server has them); the calendar is
-// imported from the command line.
+// base, webhooks and their dead letters (a tab only where the server has them), and the working
+// calendar.
 import { get, post, patch, put, qs, hasEndpoint } from '../api.js';
 import { t, nameOf, fmtDate, currentLang } from '../i18n.js';
 import { h, clear, field, select, notice, errorText } from '../ui.js';
@@ -277,10 +277,28 @@ async function webhooksTab(box) {
   clear(box, table(['admin.id', 'admin.url', 'admin.unit', 'admin.kinds', 'admin.active', 'common.actions'], rows), dead, form);
 }
 
-async function calendarTab(box) {
-  // NEEDSWORK: there is no calendar API yet; the calendar is imported with
-  // `gongzhi import calendar FILE.csv` (shown here so an administrator knows where it lives)
-  clear(box, h('p', {}, t('admin.calendar_cli')), h('pre', {}, 'gongzhi import calendar data/calendar/cn-2026.csv --db gongzhi.db'));
+// The working calendar: the year's holidays and swapped workdays (调休), one day changed at a time.
+async function calendarTab(box, year = new Date().getFullYear()) {
+  const r = await get(`calendar${qs({ year })}`);
+  const yearIn = h('input', { type: 'number', name: 'year', min: 1900, max: 2999, value: year });
+  const date = h('input', { type: 'date', name: 'date', required: true });
+  const kind = select(['holiday', 'workday', 'default'].map((k) => [k, t(`calendar.${k}`)]), 'holiday', { name: 'kind' });
+  const msg = h('div');
+  const pick = h('form', { class: 'row' }, field('calendar.year', yearIn), h('button', { type: 'submit', class: 'secondary' }, t('dash.show')));
+  pick.addEventListener('submit', (ev) => { ev.preventDefault(); calendarTab(box, Number(yearIn.value)).catch((e) => notice(msg, 'error', errorText(e))); });
+  const form = h('form', { class: 'card', id: 'calendar-form' }, h('h3', {}, t('calendar.change')),
+    h('div', { class: 'row' }, field('calendar.date', date), field('calendar.kind', kind)),
+    h('button', { type: 'submit' }, t('common.save')), msg);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await put(`calendar/${date.value}`, { kind: kind.value });
+      await calendarTab(box, Number(date.value.slice(0, 4)) || year);
+    } catch (e) { notice(msg, 'error', errorText(e)); }
+  });
+  const rows = r.days.map((d) => h('tr', { dataset: { day: d.date } }, h('td', {}, d.date), h('td', {}, t(`calendar.${d.kind}`))));
+  clear(box, h('p', {}, t('calendar.about', { zone: r.timezone })), pick,
+    rows.length ? table(['calendar.date', 'calendar.kind'], rows) : h('p', { class: 'empty' }, t('calendar.none')), form);
 }
 
 const RENDER = { units: unitsTab, categories: categoriesTab, routes: routesTab, accounts: accountsTab,
