@@ -169,6 +169,36 @@ START_TEST(new_and_days)
 }
 END_TEST
 
+/* A copy is independent of its original; dates parse strictly. */
+START_TEST(copy_and_date_parse)
+{
+    struct gz_err err = {0};
+    struct calendar *c = cal_new("Asia/Shanghai", &err), *k;
+    int y, m, d;
+
+    ck_assert_int_eq(cal_set_day(c, 2026, 3, 7, CAL_WORKDAY), 0);
+    k = cal_copy(c);
+    ck_assert_ptr_nonnull(k);
+    ck_assert_str_eq(cal_tz(k), "Asia/Shanghai");
+    ck_assert_int_eq(cal_day_minutes(k), cal_day_minutes(c));
+    ck_assert(cal_is_workday(k, 2026, 3, 7));
+    ck_assert_int_eq(cal_set_day(k, 2026, 3, 2, CAL_HOLIDAY), 0);
+    ck_assert(!cal_is_workday(k, 2026, 3, 2));
+    ck_assert(cal_is_workday(c, 2026, 3, 2)); /* the original is untouched */
+    cal_free(c);
+    ck_assert(cal_is_workday(k, 2026, 3, 7)); /* and the copy outlives it */
+    cal_free(k);
+
+    ck_assert_int_eq(cal_date_parse("2028-02-29", &y, &m, &d), 0);
+    ck_assert(y == 2028 && m == 2 && d == 29);
+    ck_assert_int_eq(cal_date_parse("2026-02-29", &y, &m, &d), -1);
+    ck_assert_int_eq(cal_date_parse("2026-1-05", &y, &m, &d), -1);
+    ck_assert_int_eq(cal_date_parse("2026-01-05x", &y, &m, &d), -1);
+    ck_assert_int_eq(cal_date_parse("", &y, &m, &d), -1);
+    ck_assert_int_eq(cal_date_parse("3026-01-05", &y, &m, &d), -1);
+}
+END_TEST
+
 /* ---- CSV ---- */
 
 START_TEST(csv_shipped_files)
@@ -666,6 +696,7 @@ Suite *suite_core_calendar(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, hours_parse);
     tcase_add_test(tc, new_and_days);
+    tcase_add_test(tc, copy_and_date_parse);
     tcase_add_test(tc, csv_shipped_files);
     tcase_add_test(tc, csv_errors);
     tcase_add_test(tc, plain_work_hours);
