@@ -384,6 +384,18 @@ const tests = {
     assert(!ad.errors.length, `page errors: ${ad.errors.join('; ')}`);
   },
 
+  // the dashboard follows the SSE stream: a case taken in elsewhere makes it read the figures again
+  async dashboard_live(shot) {
+    const sup = await as('supervisor');
+    await goto(sup, '/dashboard');
+    await sup.waitForSelector('#live[data-mode="live"]', { timeout: 15000 });
+    const reread = sup.waitForRequest((r) => r.url().includes('/api/v1/kpi'), { timeout: 15000 });
+    await wardCase('Live dashboard: a fallen branch blocks the pavement');
+    await reread;
+    await shot(sup, 'dashboard-live');
+    assert(!sup.errors.length, `page errors: ${sup.errors.join('; ')}`);
+  },
+
   async language_switch(shot) {
     const zh = JSON.parse(fs.readFileSync(path.join(ROOT, 'web/i18n/zh.json'), 'utf8'));
     const en = JSON.parse(fs.readFileSync(path.join(ROOT, 'web/i18n/en.json'), 'utf8'));
