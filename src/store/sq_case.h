@@ -20,6 +20,9 @@
 
 /* Fill c (case_init first) from a row selected with SQ_CASE_COLS first. Co-units are not loaded. */
 void sq_case_from_row(sqlite3_stmt *st, struct case_rec *c);
+/* Step st (selected with SQ_CASE_COLS first), handing each case to fn until it returns nonzero. */
+int sq_case_rows(struct sqconn *c, sqlite3_stmt *st,
+                 int (*fn)(void *ctx, const struct case_rec *cr), void *ctx, struct gz_err *err);
 
 /* Load the case's parties (case_units) and claimable flags into cr; co_units follow. */
 int sq_parties_load(struct sqconn *c, struct case_rec *cr, struct gz_err *err);

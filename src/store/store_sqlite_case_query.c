@@ -558,25 +558,6 @@ static int choose_plan(struct sqconn *c, const struct case_filter *f, const stru
     return rc;
 }
 
-/* Step through the rows, handing each case to fn until it asks to stop. */
-static int run(struct sqconn *c, sqlite3_stmt *st, store_case_list_fn fn, void *ctx,
-               struct gz_err *err)
-{
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct case_rec cr;
-        int stop;
-        case_init(&cr);
-        sq_case_from_row(st, &cr);
-        stop = fn(ctx, &cr);
-        case_release(&cr);
-        if (stop)
-            return 0;
-    }
-    return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
-}
-
 int sqo_case_list(struct store *s, const struct case_filter *f, const struct case_cursor *after,
                   int limit, store_case_list_fn fn, void *ctx, struct gz_err *err)
 {
@@ -602,7 +583,7 @@ int sqo_case_list(struct store *s, const struct case_filter *f, const struct cas
     if (!rc && !st)
         rc = GZ_EIO;
     if (!rc)
-        rc = run(c, st, fn, ctx, err);
+        rc = sq_case_rows(c, st, fn, ctx, err);
 out:
     sqlite3_finalize(st);
     sq_reader_put(sq, c);

@@ -56,6 +56,24 @@ static void case_times_from_row(sqlite3_stmt *st, struct case_rec *c)
     c->remind_resolve_at = col_i64(st, 29);
 }
 
+int sq_case_rows(struct sqconn *c, sqlite3_stmt *st,
+                 int (*fn)(void *ctx, const struct case_rec *cr), void *ctx, struct gz_err *err)
+{
+    int rc;
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct case_rec cr;
+        int stop;
+        case_init(&cr);
+        sq_case_from_row(st, &cr);
+        stop = fn(ctx, &cr);
+        case_release(&cr);
+        if (stop)
+            return 0;
+    }
+    return sq_step_result(c, rc, err);
+}
+
 void sq_case_from_row(sqlite3_stmt *st, struct case_rec *c)
 {
     char limit[32];
@@ -781,19 +799,7 @@ int sqo_recent_cases(struct store *s, int64_t since, store_recent_fn fn, void *c
     if (!st)
         return GZ_EIO;
     sqlite3_bind_int64(st, 1, since);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct case_rec cr;
-        int stop;
-        case_init(&cr);
-        sq_case_from_row(st, &cr);
-        stop = fn(ctx, &cr);
-        case_release(&cr);
-        if (stop) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    rc = sq_step_result(c, rc, err);
+    rc = sq_case_rows(c, st, fn, ctx, err);
     sq_read_end(sq, c, st);
     return rc;
 }

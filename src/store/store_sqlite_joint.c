@@ -376,19 +376,7 @@ int sqo_claims_open(struct store *s, const struct claim_query *q, store_claim_fn
         return err->code ? err->code : gz_fail(err, GZ_ENOMEM, "", "out of memory");
     }
     bind_claims(st, q, caps, areas);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct case_rec cr;
-        int stop;
-        case_init(&cr);
-        sq_case_from_row(st, &cr);
-        stop = fn(ctx, &cr);
-        case_release(&cr);
-        if (stop) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    rc = sq_step_result(c, rc, err);
+    rc = sq_case_rows(c, st, fn, ctx, err);
     sq_read_end(sq, c, st);
     free(caps);
     free(areas);

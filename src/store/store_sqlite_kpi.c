@@ -606,12 +606,25 @@ int sqo_kpi_sync(struct store *s, const char *zone, const struct kpi_limits *lim
 
 /* ---- reading the sums ---- */
 
+/* Each row's key (column 0) and sums (from column 1) to fn, until it returns nonzero. */
+static int counts_rows(struct sqconn *c, sqlite3_stmt *st,
+                       int (*fn)(void *ctx, int64_t key, const struct kpi_counts *v), void *ctx,
+                       struct gz_err *err)
+{
+    struct kpi_counts v;
+    int rc;
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(ctx, sqlite3_column_int64(st, 0), counts_from(st, 1, &v)))
+            return 0;
+    return sq_step_result(c, rc, err);
+}
+
 int sqo_kpi_units(struct store *s, int basis, int64_t from, int64_t to, store_kpi_unit_fn fn,
                   void *ctx, struct gz_err *err)
 {
     struct sqstore *sq = (struct sqstore *)s;
     struct sqconn *c;
-    struct kpi_counts v;
     sqlite3_stmt *st;
     int rc;
 
@@ -621,12 +634,7 @@ int sqo_kpi_units(struct store *s, int basis, int64_t from, int64_t to, store_kp
     sqlite3_bind_int(st, 1, basis);
     sqlite3_bind_int64(st, 2, from);
     sqlite3_bind_int64(st, 3, to);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (fn(ctx, sqlite3_column_int64(st, 0), counts_from(st, 1, &v))) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    rc = sq_step_result(c, rc, err);
+    rc = counts_rows(c, st, fn, ctx, err);
     sq_read_end(sq, c, st);
     return rc;
 }
@@ -636,7 +644,6 @@ int sqo_kpi_days(struct store *s, int64_t unit_id, int basis, int64_t from, int6
 {
     struct sqstore *sq = (struct sqstore *)s;
     struct sqconn *c;
-    struct kpi_counts v;
     sqlite3_stmt *st;
     int rc;
 
@@ -647,12 +654,7 @@ int sqo_kpi_days(struct store *s, int64_t unit_id, int basis, int64_t from, int6
     sqlite3_bind_int(st, 2, basis);
     sqlite3_bind_int64(st, 3, from);
     sqlite3_bind_int64(st, 4, to);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (fn(ctx, sqlite3_column_int64(st, 0), counts_from(st, 1, &v))) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    rc = sq_step_result(c, rc, err);
+    rc = counts_rows(c, st, fn, ctx, err);
     sq_read_end(sq, c, st);
     return rc;
 }
