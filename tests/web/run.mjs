@@ -256,7 +256,8 @@ const tests = {
     await rankingRow(sup, 'D-PWDx');
     const rate = await sup.locator('#ranking tr[data-unit="D-PWDx"] td[data-k=whistle_report_rate]').innerText();
     assert(/100/.test(rate), `whistle report rate ${rate}`);
-    assert(['live', 'poll'].includes(await sup.locator('#live').getAttribute('data-mode')), 'the dashboard is live or refreshes');
+    // the badge's mode is set when the stream opens (or is refused): wait for it
+    await sup.waitForSelector('#live[data-mode="live"], #live[data-mode="poll"]');
     assert(!st.errors.length && !hd.errors.length, `page errors: ${[...st.errors, ...hd.errors].join('; ')}`);
   },
 

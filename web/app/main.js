@@ -69,16 +69,18 @@ async function route() {
 }
 
 let current = 0;
+// Each screen renders into its own box: a slow screen still loading when the user (or a test)
+// moves on writes into a box that is no longer shown, never over the newer screen.
 async function show(mod, arg) {
   const token_ = ++current;
-  const el = view();
-  clear(el, h('p', { class: 'loading' }, t('common.loading')));
+  const box = h('div', { class: 'screen' }, h('p', { class: 'loading' }, t('common.loading')));
+  clear(view(), box);
   try {
     const m = await import(mod);
     if (token_ !== current) return;
-    await m.render(el, arg);
+    await m.render(box, arg);
   } catch (e) {
-    if (token_ === current) clear(el, h('div', { class: 'notice error', role: 'alert' }, `${t('common.error')}: ${e.message}`));
+    if (token_ === current) clear(box, h('div', { class: 'notice error', role: 'alert' }, `${t('common.error')}: ${e.message}`));
   }
 }
 
