@@ -15,22 +15,13 @@
 #define SQ_CACHE 64      /* prepared statements kept per connection */
 #define SQ_GROUP_MAX 512 /* writes committed in one transaction at most */
 #define SQ_BUSY_MS 10000
-#define SQ_DEFER_MAX SQ_GROUP_MAX /* deferred index writes per group */
-#define SQ_CHECKPOINT_PAGES 4000  /* WAL size that wakes the checkpointer */
+#define SQ_CHECKPOINT_PAGES 4000 /* WAL size that wakes the checkpointer */
 
 struct sqconn;
-
-/* Work a job leaves for the end of its group (see sq_defer). */
-struct sqdefer {
-    int (*fn)(struct sqconn *c, void *arg, struct gz_err *err);
-    void *arg;
-};
 
 struct sqconn {
     sqlite3 *db;
     int n;
-    size_t n_defer; /* writer only */
-    struct sqdefer defer[SQ_DEFER_MAX];
     struct {
         const char *sql; /* identity by pointer: callers pass string literals */
         sqlite3_stmt *st;
@@ -42,6 +33,7 @@ struct sqconn {
     bool hooks_dirty;
     int64_t group_event;
     bool group_outbox;
+    bool group_cases; /* the group inserted cases: the search indexer has work */
 };
 
 /* A unit of work for the writer: runs inside a transaction, in its own savepoint. */
@@ -80,6 +72,17 @@ struct sqstore {
     bool ckpt_wanted;
     pthread_cond_t ckpt_wake;
 
+    /* the case search index, in its own file (sq_index.c); idx_lock guards the idx_ fields
+       below it */
+    char idx_path[4096];
+    struct sqconn *idx_conn;
+    bool idx_init, idx_started;
+    pthread_t idx_thread;
+    pthread_mutex_t idx_lock;
+    pthread_cond_t idx_wake, idx_done;
+    bool idx_poked, idx_stopping;
+    int64_t idx_indexed;
+
     /* told after each commit that appended events or outbox rows (store_on_commit) */
     pthread_mutex_t listen_lock;
     int n_listeners;
@@ -98,19 +101,32 @@ int sq_fail(struct sqconn *c, int rc, struct gz_err *err);
 /* Execute literal SQL (no results). */
 int sq_exec(struct sqconn *c, const char *sql, struct gz_err *err);
 
+/*
+ * What a connection is for: the writer (creates the file, WAL), a pooled
+ * reader (read-only, with the search index attached as "search" when
+ * `attach` is given), the checkpointer's, or the search indexer's (opens the
+ * index file `path`, creating it, with the database `attach` attached as "db").
+ */
+enum sq_conn_kind { SQ_CONN_WRITER, SQ_CONN_READER, SQ_CONN_CHECKPOINT, SQ_CONN_INDEX };
+struct sqconn *sq_conn_open(const char *path, enum sq_conn_kind kind, const char *attach,
+                            bool sync_full, struct gz_err *err);
+void sq_conn_close(struct sqconn *c);
+
+/*
+ * The case search index (sq_index.c). open: check or rebuild the index file
+ * against the database (before any reader opens: they attach it); start:
+ * its thread; poke: cases were committed; wait: before a search on c, until
+ * every case c can see is indexed (bounded, see sq_index.c); close: stop.
+ */
+int sq_index_open(struct sqstore *s, struct gz_err *err);
+int sq_index_start(struct sqstore *s, struct gz_err *err);
+void sq_index_poke(struct sqstore *s);
+int sq_index_wait(struct sqstore *s, struct sqconn *c, struct gz_err *err);
+void sq_index_close(struct sqstore *s);
+
 /* Borrow and return a read connection. */
 struct sqconn *sq_reader(struct sqstore *s, struct gz_err *err);
 void sq_reader_put(struct sqstore *s, struct sqconn *c);
-/*
- * From inside a job: run fn(arg) after the group's last job, in the same
- * transaction but outside every job's savepoint. Full-text indexes flush
- * their pending terms at each savepoint, so indexing a whole group at once
- * writes one index segment instead of one per job. arg must live until the
- * job's submitter wakes (it waits for the commit). A failure there fails the
- * whole group. Dropped when the job itself fails.
- */
-int sq_defer(struct sqconn *c, int (*fn)(struct sqconn *, void *, struct gz_err *), void *arg,
-             struct gz_err *err);
 /* Queue fn for the writer and wait until its group has committed. */
 int sq_write(struct sqstore *s, sq_write_fn fn, void *arg, struct gz_err *err);
 

@@ -115,7 +115,7 @@ char *sq_col_strdup(sqlite3_stmt *st, int i)
     return s ? strdup(s) : NULL;
 }
 
-static void conn_close(struct sqconn *c)
+void sq_conn_close(struct sqconn *c)
 {
     if (!c)
         return;
@@ -125,10 +125,45 @@ static void conn_close(struct sqconn *c)
     free(c);
 }
 
-static struct sqconn *conn_open(const char *path, bool writer, bool sync_full, struct gz_err *err)
+static int conn_attach(struct sqconn *c, const char *path, enum sq_conn_kind kind,
+                       struct gz_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(
+        c->db, kind == SQ_CONN_INDEX ? "ATTACH DATABASE ?1 AS db" : "ATTACH DATABASE ?1 AS search",
+        -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return gz_fail(err, GZ_EIO, "db", "cannot attach %s: %s", path, sqlite3_errmsg(c->db));
+    return 0;
+}
+
+static int conn_setup(struct sqconn *c, enum sq_conn_kind kind, const char *attach, bool sync_full,
+                      struct gz_err *err)
+{
+    bool creates = kind == SQ_CONN_WRITER || kind == SQ_CONN_INDEX;
+
+    sqlite3_busy_timeout(c->db, SQ_BUSY_MS);
+    sqlite3_extended_result_codes(c->db, 1);
+    return sq_exec(c, "PRAGMA foreign_keys=ON", err) ||
+           (creates && sq_exec(c, "PRAGMA journal_mode=WAL", err)) ||
+           sq_exec(c, sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", err) ||
+           sq_exec(c, "PRAGMA temp_store=MEMORY", err) ||
+           (attach && conn_attach(c, attach, kind, err)) ||
+           (!creates && sq_exec(c, "PRAGMA query_only=ON", err));
+}
+
+struct sqconn *sq_conn_open(const char *path, enum sq_conn_kind kind, const char *attach,
+                            bool sync_full, struct gz_err *err)
 {
     struct sqconn *c = calloc(1, sizeof(*c));
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
+    bool creates = kind == SQ_CONN_WRITER || kind == SQ_CONN_INDEX;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (creates ? SQLITE_OPEN_CREATE : 0);
 
     if (!c) {
         gz_fail(err, GZ_ENOMEM, "", "out of memory");
@@ -136,17 +171,11 @@ static struct sqconn *conn_open(const char *path, bool writer, bool sync_full, s
     }
     if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
         gz_fail(err, GZ_EIO, "db", "cannot open %s: %s", path, sqlite3_errmsg(c->db));
-        conn_close(c);
+        sq_conn_close(c);
         return NULL;
     }
-    sqlite3_busy_timeout(c->db, SQ_BUSY_MS);
-    sqlite3_extended_result_codes(c->db, 1);
-    if (sq_exec(c, "PRAGMA foreign_keys=ON", err) ||
-        (writer && sq_exec(c, "PRAGMA journal_mode=WAL", err)) ||
-        sq_exec(c, sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", err) ||
-        sq_exec(c, "PRAGMA temp_store=MEMORY", err) ||
-        (!writer && sq_exec(c, "PRAGMA query_only=ON", err))) {
-        conn_close(c);
+    if (conn_setup(c, kind, attach, sync_full, err)) {
+        sq_conn_close(c);
         return NULL;
     }
     return c;
@@ -163,7 +192,7 @@ struct sqconn *sq_reader(struct sqstore *s, struct gz_err *err)
     pthread_mutex_unlock(&s->pool_lock);
     if (c)
         return c;
-    c = conn_open(s->path, false, s->sync_full, err);
+    c = sq_conn_open(s->path, SQ_CONN_READER, s->idx_init ? s->idx_path : NULL, s->sync_full, err);
     if (c) {
         pthread_mutex_lock(&s->pool_lock);
         s->pool_open++;
@@ -270,21 +299,9 @@ static struct sqjob *take_group(struct sqstore *s)
     return head;
 }
 
-int sq_defer(struct sqconn *c, int (*fn)(struct sqconn *, void *, struct gz_err *), void *arg,
-             struct gz_err *err)
-{
-    if (c->n_defer == SQ_DEFER_MAX)
-        return gz_fail(err, GZ_EIO, "", "too much deferred work in one group");
-    c->defer[c->n_defer].fn = fn;
-    c->defer[c->n_defer].arg = arg;
-    c->n_defer++;
-    return 0;
-}
-
 static void run_job(struct sqconn *c, struct sqjob *j)
 {
     struct gz_err ignored;
-    size_t deferred = c->n_defer;
 
     if (sq_exec(c, "SAVEPOINT job", j->err)) {
         j->rc = GZ_EIO;
@@ -293,19 +310,8 @@ static void run_job(struct sqconn *c, struct sqjob *j)
     j->rc = j->fn(c, j->arg, j->err);
     if (j->rc) {
         sq_exec(c, "ROLLBACK TO job", &ignored);
-        c->n_defer = deferred;
     }
     sq_exec(c, "RELEASE job", &ignored);
-}
-
-static int run_deferred(struct sqconn *c, struct gz_err *err)
-{
-    int rc = 0;
-
-    for (size_t i = 0; !rc && i < c->n_defer; i++)
-        rc = c->defer[i].fn(c, c->defer[i].arg, err);
-    c->n_defer = 0;
-    return rc;
 }
 
 /* Tell the listeners what the group appended (a hint: they read it), and recount webhooks. */
@@ -314,10 +320,13 @@ static void after_group(struct sqstore *s, int rc)
     struct sqconn *c = s->writer;
     struct gz_err err;
     int64_t last = c->group_event;
-    bool outbox = c->group_outbox;
+    bool outbox = c->group_outbox, cases = c->group_cases;
 
     c->group_event = 0;
     c->group_outbox = false;
+    c->group_cases = false;
+    if (!rc && cases && s->idx_init)
+        sq_index_poke(s);
     if (c->hooks_dirty) {
         c->hooks_dirty = false;
         if (sq_hooks_count(c, &err))
@@ -343,13 +352,6 @@ static void run_group(struct sqstore *s, struct sqjob *group)
             j->rc = gz_fail(j->err, GZ_EIO, "", "%s", err.msg);
         else
             run_job(s->writer, j);
-    if (!rc && run_deferred(s->writer, &err)) {
-        sqlite3_exec(s->writer->db, "ROLLBACK", NULL, NULL, NULL);
-        for (j = group; j; j = j->next)
-            if (!j->rc)
-                j->rc = gz_fail(j->err, GZ_EIO, "", "group failed: %s", err.msg);
-        rc = GZ_EIO;
-    }
     if (!rc && (rc = sq_exec(s->writer, "COMMIT", &err)) != 0) {
         sqlite3_exec(s->writer->db, "ROLLBACK", NULL, NULL, NULL);
         for (j = group; j; j = j->next)
@@ -421,7 +423,7 @@ static void *ckpt_main(void *arg)
 {
     struct sqstore *s = arg;
     struct gz_err err;
-    struct sqconn *c = conn_open(s->path, false, s->sync_full, &err);
+    struct sqconn *c = sq_conn_open(s->path, SQ_CONN_CHECKPOINT, NULL, s->sync_full, &err);
     int rc;
 
     pthread_mutex_lock(&s->q_lock);
@@ -441,7 +443,7 @@ static void *ckpt_main(void *arg)
         pthread_mutex_lock(&s->q_lock);
     }
     pthread_mutex_unlock(&s->q_lock);
-    conn_close(c);
+    sq_conn_close(c);
     return NULL;
 }
 
@@ -456,7 +458,18 @@ static int start_threads(struct sqstore *s, struct gz_err *err)
     if (pthread_create(&s->ckpt_thread, NULL, ckpt_main, s) != 0)
         return gz_fail(err, GZ_EIO, "", "cannot start the checkpoint thread");
     s->ckpt_started = true;
-    return 0;
+    return s->idx_init ? sq_index_start(s, err) : 0;
+}
+
+/*
+ * The search index lives beside a database of the current schema; a file
+ * left at an older version (tests build those to test migrations) has none.
+ */
+static int open_index(struct sqstore *s, struct gz_err *err)
+{
+    if (s->version < sq_migrations_count)
+        return 0;
+    return sq_index_open(s, err);
 }
 
 /*
@@ -490,8 +503,9 @@ struct sqstore *sq_open(const char *path, const struct store_options *opt, struc
     pthread_mutex_init(&s->listen_lock, NULL);
     pthread_cond_init(&s->q_work, NULL);
     pthread_cond_init(&s->ckpt_wake, NULL);
-    s->writer = conn_open(path, true, opt->sync_full, err);
-    if (!s->writer || migrate(s->writer, target, &s->version, err) || start_threads(s, err)) {
+    s->writer = sq_conn_open(path, SQ_CONN_WRITER, NULL, opt->sync_full, err);
+    if (!s->writer || migrate(s->writer, target, &s->version, err) || open_index(s, err) ||
+        start_threads(s, err)) {
         sq_close(s);
         return NULL;
     }
@@ -513,13 +527,14 @@ void sq_close(struct sqstore *s)
         pthread_join(s->thread, NULL);
     if (s->ckpt_started)
         pthread_join(s->ckpt_thread, NULL);
+    sq_index_close(s);
     while ((c = s->pool) != NULL) {
         s->pool = c->next;
-        conn_close(c);
+        sq_conn_close(c);
     }
     if (s->writer)
         sqlite3_exec(s->writer->db, "PRAGMA optimize", NULL, NULL, NULL);
-    conn_close(s->writer);
+    sq_conn_close(s->writer);
     pthread_cond_destroy(&s->ckpt_wake);
     pthread_cond_destroy(&s->q_work);
     pthread_mutex_destroy(&s->q_lock);

@@ -13,7 +13,9 @@
  * characters is a quoted phrase for cases_fts (trigram tokenizer: substring
  * match); a word of 1-2 characters is a quoted token for cases_grams, whose
  * row per case holds every 1- and 2-character gram of the text as a token
- * (ASCII letters lower-cased). Both tables have rowid = case id.
+ * (ASCII letters lower-cased). Both tables have rowid = case id and live in
+ * the search index file, attached as "search"; a search first waits for the
+ * index to hold every case it can see (sq_index.c).
  *
  * Units (the unit filter, its subtree, visibility) go through case_units.
  * Whether such a condition, or a category prefix, drives the query through its
@@ -365,9 +367,11 @@ static void add_bbox(struct qb *q, const struct case_filter *f)
     qb_sql(q, across ? ")" : "");
 }
 
+/* table: a table of the search index file, attached as "search" (sq_index.c) */
 static void add_match(struct qb *q, const char *table, const char *expr, bool narrow)
 {
-    qb_sql(q, narrow ? " AND c.id IN (SELECT rowid FROM " : " AND +c.id IN (SELECT rowid FROM ");
+    qb_sql(q, narrow ? " AND c.id IN (SELECT rowid FROM search."
+                     : " AND +c.id IN (SELECT rowid FROM search.");
     qb_sql(q, table);
     qb_sql(q, " WHERE ");
     qb_sql(q, table);
@@ -526,7 +530,7 @@ static int search_narrow(struct sqconn *c, const char *table, const char *expr, 
     int rc;
 
     qb_init(&q);
-    qb_sql(&q, "SELECT count(*) FROM (SELECT 1 FROM ");
+    qb_sql(&q, "SELECT count(*) FROM (SELECT 1 FROM search.");
     qb_sql(&q, table);
     qb_sql(&q, " WHERE ");
     qb_sql(&q, table);
@@ -575,7 +579,11 @@ int sqo_case_list(struct store *s, const struct case_filter *f, const struct cas
     if (rc)
         goto out;
     c = sq_reader(sq, err);
-    rc = c ? choose_plan(c, f, &q, limit, &pl, err) : GZ_EIO;
+    rc = c ? 0 : GZ_EIO;
+    if (!rc && (q.fts.len || q.grams.len))
+        rc = sq_index_wait(sq, c, err);
+    if (!rc)
+        rc = choose_plan(c, f, &q, limit, &pl, err);
     if (!rc)
         rc = build(&q, f, &pl, after, limit, err);
     if (!rc)

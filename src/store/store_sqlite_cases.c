@@ -369,42 +369,6 @@ static void bind_case_new(sqlite3_stmt *st, const struct case_rec *cr)
     bind_tri(st, 21, cr->located);
 }
 
-static int index_text(struct sqconn *c, const struct case_rec *cr, struct gz_err *err)
-{
-    static const char fts[] = "INSERT INTO cases_fts(rowid, text, address) VALUES(?1, ?2, ?3)";
-    static const char grams[] = "INSERT INTO cases_grams(rowid, grams) VALUES(?1, ?2)";
-    sqlite3_stmt *st = sq_stmt(c, fts, err);
-    struct buf b;
-    int rc;
-
-    if (!st)
-        return GZ_EIO;
-    sqlite3_bind_int64(st, 1, cr->id);
-    sq_bind_text(st, 2, cr->text);
-    sq_bind_text(st, 3, cr->address ? cr->address : "");
-    rc = sqlite3_step(st);
-    sq_done(st);
-    if (rc != SQLITE_DONE)
-        return sq_fail(c, rc, err);
-    buf_init(&b, 64u << 10);
-    if (text_grams(cr->text, &b) || (cr->address && text_grams(cr->address, &b)) ||
-        !(st = sq_stmt(c, grams, err))) {
-        buf_release(&b);
-        return gz_fail(err, GZ_EIO, "text", "cannot index the text");
-    }
-    sqlite3_bind_int64(st, 1, cr->id);
-    sq_bind_text(st, 2, buf_str(&b));
-    rc = sqlite3_step(st);
-    sq_done(st);
-    buf_release(&b);
-    return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
-}
-
-static int index_deferred(struct sqconn *c, void *arg, struct gz_err *err)
-{
-    return index_text(c, arg, err);
-}
-
 static int case_insert(struct sqconn *c, struct case_rec *cr, struct gz_err *err)
 {
     static const char sql[] =
@@ -424,9 +388,9 @@ static int case_insert(struct sqconn *c, struct case_rec *cr, struct gz_err *err
     if (rc != SQLITE_DONE)
         return sq_fail(c, rc, err);
     cr->id = sqlite3_last_insert_rowid(c->db);
-    cr->version = 1; /* the column's default */
-    /* indexed with the rest of the group: see sq_defer */
-    return sq_defer(c, index_deferred, cr, err);
+    cr->version = 1;       /* the column's default */
+    c->group_cases = true; /* searchable once the indexer has it (sq_index.c) */
+    return 0;
 }
 
 /* The case an idempotency key already created, 0 when the key is new. */

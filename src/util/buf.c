@@ -92,6 +92,13 @@ char *buf_detach(struct buf *b, size_t *len)
     return p;
 }
 
+void buf_clear(struct buf *b)
+{
+    b->len = 0;
+    if (b->p)
+        b->p[0] = '\0';
+}
+
 const char *buf_str(const struct buf *b)
 {
     return b->p ? b->p : "";

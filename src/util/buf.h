@@ -19,6 +19,8 @@ struct buf {
 void buf_init(struct buf *b, size_t max);
 /* Free the memory and return to the empty state. */
 void buf_release(struct buf *b);
+/* Empty the contents, keeping the memory for the next adds. */
+void buf_clear(struct buf *b);
 /* Append n bytes. */
 int buf_add(struct buf *b, const void *data, size_t n) __attribute__((warn_unused_result));
 /* Append a NUL-terminated string. */

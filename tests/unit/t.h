@@ -52,6 +52,7 @@ Suite *suite_core_joint(void);
 Suite *suite_store_joint(void);
 Suite *suite_core_webhook(void);
 Suite *suite_store_outbox(void);
+Suite *suite_store_sq_index(void);
 
 /* A fresh temporary directory for this test (removed by the OS later); path[256]. */
 void t_tmpdir(char *path, size_t size);

@@ -38,6 +38,26 @@ START_TEST(refuses_past_max)
 }
 END_TEST
 
+START_TEST(clears_and_reuses)
+{
+    struct buf b;
+    char *before;
+
+    buf_init(&b, 64);
+    buf_clear(&b); /* nothing held yet */
+    ck_assert_str_eq(buf_str(&b), "");
+    ck_assert_int_eq(buf_adds(&b, "垃圾 清运"), 0);
+    before = b.p;
+    buf_clear(&b);
+    ck_assert_uint_eq(b.len, 0);
+    ck_assert_str_eq(buf_str(&b), "");
+    ck_assert_int_eq(buf_adds(&b, "ab"), 0);
+    ck_assert_ptr_eq(b.p, before); /* the memory was kept */
+    ck_assert_str_eq(buf_str(&b), "ab");
+    buf_release(&b);
+}
+END_TEST
+
 Suite *suite_util_buf(void)
 {
     Suite *s = suite_create("util/buf");
@@ -45,6 +65,7 @@ Suite *suite_util_buf(void)
 
     tcase_add_test(tc, grows_and_detaches);
     tcase_add_test(tc, refuses_past_max);
+    tcase_add_test(tc, clears_and_reuses);
     suite_add_tcase(s, tc);
     return s;
 }

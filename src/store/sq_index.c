@@ -1,0 +1,394 @@
+/*
+ * sq_index.c - the case search index (full-text q of case lists), kept in its
+ * own SQLite file beside the database, "<db>.search", and written by its own
+ * thread a moment after intake commits.
+ *
+ * Why apart: indexing ~100 characters of Chinese writes some 300 full-text
+ * terms, nearly two thirds of the writer's work per case. Inside the intake
+ * transaction it held every intake back; in another file it takes no lock of
+ * the database, so the writer and the indexer run on different cores and a
+ * burst of reports is acknowledged at the writer's pace while the index
+ * follows. The indexer runs at a lower CPU priority for the same reason.
+ *
+ * Invariants:
+ *   - the index holds exactly the cases with id <= `indexed` (meta), and
+ *     `indexed` commits with the rows it covers, in the index file;
+ *   - case ids only grow and a case's text and address never change, so
+ *     the cases above `indexed` are all that is missing;
+ *   - a search first waits until `indexed` reaches the newest case id its
+ *     own read of the database sees (sq_index_wait), so it never misses a
+ *     case acknowledged before it started, unless the indexer is more than
+ *     SQ_INDEX_WAIT_MS behind (then it answers from what is indexed, and
+ *     says so in the log).
+ * The file is derived data. It is rebuilt when it is missing, was made for
+ * another database (meta 'db' against settings 'search_id') or in another
+ * format; rows above the database's newest case are dropped at open (a power
+ * loss can cost the database commits the index kept).
+ */
+#include "gz.h"
+
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "store/sq.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/text.h"
+
+#define SQ_INDEX_FORMAT "1"
+#define SQ_INDEX_BATCH 512    /* cases per index transaction */
+#define SQ_INDEX_WAIT_MS 5000 /* longest a search waits for the index */
+#define SQ_INDEX_NICE 10      /* below intake: a burst is acknowledged first, indexed after */
+
+/* detail=none for the grams: their queries are single tokens, never phrases */
+static const char index_schema[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS cases_fts USING fts5(text, address, tokenize = 'trigram');"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS cases_grams USING fts5(grams,"
+    " tokenize = 'unicode61 remove_diacritics 0', detail = none);";
+
+static const char index_drop[] = "DROP TABLE IF EXISTS cases_fts; DROP TABLE IF EXISTS cases_grams;"
+                                 "DROP TABLE IF EXISTS meta;";
+
+static int meta_get(struct sqconn *c, const char *key, char *out, size_t size, struct gz_err *err)
+{
+    static const char sql[] = "SELECT value FROM meta WHERE key = ?1";
+    sqlite3_stmt *st = sq_stmt(c, sql, err);
+    int rc;
+
+    if (!st)
+        return GZ_EIO;
+    out[0] = '\0';
+    sq_bind_text(st, 1, key);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        sq_col_text(st, 0, out, size);
+    sq_done(st);
+    return sq_step_result(c, rc, err);
+}
+
+static int meta_put(struct sqconn *c, const char *key, const char *value, struct gz_err *err)
+{
+    static const char sql[] = "INSERT INTO meta(key, value) VALUES(?1, ?2)"
+                              " ON CONFLICT(key) DO UPDATE SET value = ?2";
+    sqlite3_stmt *st = sq_stmt(c, sql, err);
+
+    if (!st)
+        return GZ_EIO;
+    sq_bind_text(st, 1, key);
+    sq_bind_text(st, 2, value);
+    return sq_step_done(c, st, err);
+}
+
+static int meta_put_id(struct sqconn *c, int64_t id, struct gz_err *err)
+{
+    char v[32];
+
+    snprintf(v, sizeof(v), "%lld", (long long)id);
+    return meta_put(c, "indexed", v, err);
+}
+
+/* The newest case id of the database (0: none), read through the attached "db". */
+static int newest_case(struct sqconn *c, const char *sql, int64_t *id, struct gz_err *err)
+{
+    sqlite3_stmt *st = sq_stmt(c, sql, err);
+    int rc;
+
+    if (!st)
+        return GZ_EIO;
+    *id = 0;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sq_done(st);
+    return sq_step_result(c, rc, err);
+}
+
+/* A fresh, empty index made for the database `db_id`. */
+static int index_reset(struct sqconn *c, const char *db_id, struct gz_err *err)
+{
+    int rc = sq_exec(c, "BEGIN", err);
+
+    if (!rc)
+        rc = sq_exec(c, index_drop, err);
+    if (!rc)
+        rc = sq_exec(c, index_schema, err);
+    if (!rc)
+        rc = meta_put(c, "format", SQ_INDEX_FORMAT, err);
+    if (!rc)
+        rc = meta_put(c, "db", db_id, err);
+    if (!rc)
+        rc = meta_put_id(c, 0, err);
+    if (!rc)
+        rc = sq_exec(c, "COMMIT", err);
+    if (rc)
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+/* Drop what the index holds above the database's newest case. */
+static int index_clamp(struct sqconn *c, int64_t *indexed, struct gz_err *err)
+{
+    int64_t newest;
+    char sql[160];
+    int rc = newest_case(c, "SELECT max(id) FROM db.cases", &newest, err);
+
+    if (rc || *indexed <= newest)
+        return rc;
+    log_warn("search index: it holds cases above %lld, the newest of the database: dropping them",
+             (long long)newest);
+    snprintf(sql, sizeof(sql),
+             "BEGIN; DELETE FROM cases_fts WHERE rowid > %lld;"
+             " DELETE FROM cases_grams WHERE rowid > %lld;",
+             (long long)newest, (long long)newest);
+    rc = sq_exec(c, sql, err);
+    if (!rc)
+        rc = meta_put_id(c, newest, err);
+    if (!rc)
+        rc = sq_exec(c, "COMMIT", err);
+    if (rc)
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    else
+        *indexed = newest;
+    return rc;
+}
+
+/* Check the file against the database; rebuild it when it belongs elsewhere. */
+static int index_check(struct sqconn *c, const char *db_id, int64_t *indexed, struct gz_err *err)
+{
+    char format[16] = "", owner[64] = "", upto[32] = "";
+    int rc = sq_exec(c, index_schema, err);
+
+    if (!rc)
+        rc = meta_get(c, "format", format, sizeof(format), err);
+    if (!rc)
+        rc = meta_get(c, "db", owner, sizeof(owner), err);
+    if (!rc)
+        rc = meta_get(c, "indexed", upto, sizeof(upto), err);
+    if (rc)
+        return rc;
+    if (strcmp(format, SQ_INDEX_FORMAT) != 0 || strcmp(owner, db_id) != 0) {
+        if (format[0])
+            log_warn("search index: made for another database or format: rebuilding it");
+        upto[0] = '\0';
+        rc = index_reset(c, db_id, err);
+    }
+    *indexed = upto[0] ? strtoll(upto, NULL, 10) : 0;
+    return rc ? rc : index_clamp(c, indexed, err);
+}
+
+/* ---- indexing ---- */
+
+static int index_one(struct sqconn *c, int64_t id, const char *text, const char *address,
+                     struct buf *grams, struct gz_err *err)
+{
+    static const char fts[] = "INSERT INTO cases_fts(rowid, text, address) VALUES(?1, ?2, ?3)";
+    static const char gsql[] = "INSERT INTO cases_grams(rowid, grams) VALUES(?1, ?2)";
+    sqlite3_stmt *st = sq_stmt(c, fts, err);
+    int rc;
+
+    if (!st)
+        return GZ_EIO;
+    sqlite3_bind_int64(st, 1, id);
+    sq_bind_text(st, 2, text);
+    sq_bind_text(st, 3, address ? address : "");
+    if ((rc = sq_step_done(c, st, err)) != 0)
+        return rc;
+    buf_clear(grams);
+    if (text_grams(text, grams) || (address && text_grams(address, grams)))
+        return gz_fail(err, GZ_EIO, "text", "case %lld: cannot index the text", (long long)id);
+    if (!(st = sq_stmt(c, gsql, err)))
+        return GZ_EIO;
+    sqlite3_bind_int64(st, 1, id);
+    sq_bind_text(st, 2, buf_str(grams));
+    return sq_step_done(c, st, err);
+}
+
+/* Index the cases above *upto, at most SQ_INDEX_BATCH, in one transaction; *n: how many. */
+static int index_batch(struct sqconn *c, int64_t *upto, int *n, struct gz_err *err)
+{
+    static const char sql[] =
+        "SELECT id, text, address FROM db.cases WHERE id > ?1 ORDER BY id LIMIT ?2";
+    sqlite3_stmt *st;
+    struct buf grams;
+    int64_t last = *upto;
+    int rc = sq_exec(c, "BEGIN", err), step = SQLITE_DONE;
+
+    *n = 0;
+    if (rc || !(st = sq_stmt(c, sql, err)))
+        return rc ? rc : GZ_EIO;
+    buf_init(&grams, 64u << 10);
+    sqlite3_bind_int64(st, 1, *upto);
+    sqlite3_bind_int(st, 2, SQ_INDEX_BATCH);
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        last = sqlite3_column_int64(st, 0);
+        rc = index_one(c, last, (const char *)sqlite3_column_text(st, 1),
+                       (const char *)sqlite3_column_text(st, 2), &grams, err);
+        (*n)++;
+    }
+    if (!rc)
+        rc = sq_step_result(c, step, err);
+    sq_done(st);
+    buf_release(&grams);
+    if (!rc && *n)
+        rc = meta_put_id(c, last, err);
+    if (!rc)
+        rc = sq_exec(c, "COMMIT", err);
+    if (rc) {
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        *n = 0;
+        return rc;
+    }
+    *upto = last;
+    return 0;
+}
+
+/* Sleep until poked, or a second has passed after a failure. */
+static void index_sleep(struct sqstore *s, bool failed)
+{
+    pthread_mutex_lock(&s->idx_lock);
+    if (!s->idx_stopping && !s->idx_poked) {
+        if (failed) {
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += 1;
+            pthread_cond_timedwait(&s->idx_wake, &s->idx_lock, &until);
+        } else {
+            pthread_cond_wait(&s->idx_wake, &s->idx_lock);
+        }
+    }
+    s->idx_poked = false;
+    pthread_mutex_unlock(&s->idx_lock);
+}
+
+static void *index_main(void *arg)
+{
+    struct sqstore *s = arg;
+    struct gz_err err;
+    int64_t upto = s->idx_indexed;
+    bool failed = false;
+
+    /* Linux: a thread's nice value is its own (PRIO_PROCESS with its thread id) */
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), SQ_INDEX_NICE) != 0)
+        log_debug("search index: cannot lower its priority: %s", strerror(errno));
+    for (;;) {
+        int n = 0;
+        pthread_mutex_lock(&s->idx_lock);
+        if (s->idx_stopping) {
+            pthread_mutex_unlock(&s->idx_lock);
+            break;
+        }
+        pthread_mutex_unlock(&s->idx_lock);
+        failed = index_batch(s->idx_conn, &upto, &n, &err) != 0;
+        if (failed)
+            log_warn("search index: %s", err.msg);
+        pthread_mutex_lock(&s->idx_lock);
+        s->idx_indexed = upto;
+        pthread_cond_broadcast(&s->idx_done);
+        pthread_mutex_unlock(&s->idx_lock);
+        if (failed || n < SQ_INDEX_BATCH)
+            index_sleep(s, failed);
+    }
+    return NULL;
+}
+
+/* ---- the store's side ---- */
+
+int sq_index_open(struct sqstore *s, struct gz_err *err)
+{
+    static const char id_sql[] = "SELECT value FROM settings WHERE key = 'search_id'";
+    char db_id[64] = "";
+    sqlite3_stmt *st;
+    int rc;
+
+    if ((size_t)snprintf(s->idx_path, sizeof(s->idx_path), "%s.search", s->path) >=
+        sizeof(s->idx_path))
+        return gz_fail(err, GZ_EINVAL, "db", "the database path is too long");
+    if (!(st = sq_stmt(s->writer, id_sql, err)))
+        return GZ_EIO;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        sq_col_text(st, 0, db_id, sizeof(db_id));
+    sq_done(st);
+    if ((rc = sq_step_result(s->writer, rc, err)) != 0)
+        return rc;
+    if (!db_id[0])
+        return gz_fail(err, GZ_ESCHEMA, "db", "the database has no search_id setting");
+    s->idx_conn = sq_conn_open(s->idx_path, SQ_CONN_INDEX, s->path, false, err);
+    if (!s->idx_conn)
+        return err->code;
+    pthread_mutex_init(&s->idx_lock, NULL);
+    pthread_cond_init(&s->idx_wake, NULL);
+    pthread_cond_init(&s->idx_done, NULL);
+    s->idx_init = true;
+    return index_check(s->idx_conn, db_id, &s->idx_indexed, err);
+}
+
+int sq_index_start(struct sqstore *s, struct gz_err *err)
+{
+    if (pthread_create(&s->idx_thread, NULL, index_main, s) != 0)
+        return gz_fail(err, GZ_EIO, "", "cannot start the search indexer");
+    s->idx_started = true;
+    return 0;
+}
+
+void sq_index_poke(struct sqstore *s)
+{
+    pthread_mutex_lock(&s->idx_lock);
+    s->idx_poked = true;
+    pthread_cond_signal(&s->idx_wake);
+    pthread_mutex_unlock(&s->idx_lock);
+}
+
+int sq_index_wait(struct sqstore *s, struct sqconn *c, struct gz_err *err)
+{
+    struct timespec until;
+    int64_t newest;
+    bool late = false;
+    int rc;
+
+    if (!s->idx_init)
+        return gz_fail(err, GZ_ESCHEMA, "q", "this database has no search index (old schema)");
+    if ((rc = newest_case(c, "SELECT max(id) FROM cases", &newest, err)) != 0)
+        return rc;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += SQ_INDEX_WAIT_MS / 1000;
+    until.tv_nsec += (long)(SQ_INDEX_WAIT_MS % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&s->idx_lock);
+    if (s->idx_indexed < newest) {
+        s->idx_poked = true;
+        pthread_cond_signal(&s->idx_wake);
+    }
+    while (s->idx_indexed < newest && !s->idx_stopping && !late)
+        late = pthread_cond_timedwait(&s->idx_done, &s->idx_lock, &until) == ETIMEDOUT;
+    if (late)
+        log_warn("search index: %lld cases behind after %d ms; searching what is indexed",
+                 (long long)(newest - s->idx_indexed), SQ_INDEX_WAIT_MS);
+    pthread_mutex_unlock(&s->idx_lock);
+    return 0;
+}
+
+void sq_index_close(struct sqstore *s)
+{
+    if (!s->idx_init)
+        return;
+    pthread_mutex_lock(&s->idx_lock);
+    s->idx_stopping = true;
+    pthread_cond_broadcast(&s->idx_wake);
+    pthread_cond_broadcast(&s->idx_done);
+    pthread_mutex_unlock(&s->idx_lock);
+    if (s->idx_started)
+        pthread_join(s->idx_thread, NULL);
+    sq_conn_close(s->idx_conn);
+    s->idx_conn = NULL;
+    pthread_cond_destroy(&s->idx_done);
+    pthread_cond_destroy(&s->idx_wake);
+    pthread_mutex_destroy(&s->idx_lock);
+    s->idx_init = false;
+}
