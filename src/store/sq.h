@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 
 #include "store/store_impl.h"
 
@@ -34,6 +35,7 @@ struct sqconn {
     int64_t group_event;
     bool group_outbox;
     bool group_cases; /* the group inserted cases: the search indexer has work */
+    bool group_kb;    /* the group changed the knowledge base's indexes (sq_vocab.c) */
 };
 
 /* A unit of work for the writer: runs inside a transaction, in its own savepoint. */
@@ -83,6 +85,12 @@ struct sqstore {
     bool idx_poked, idx_stopping;
     int64_t idx_indexed;
 
+    /* the knowledge base's vocabulary (sq_vocab.c): kbv under kbv_lock; kb_gen counts this
+       process's committed changes to the base */
+    pthread_mutex_t kbv_lock;
+    struct sq_vocab *kbv;
+    atomic_ullong kb_gen;
+
     /* told after each commit that appended events or outbox rows (store_on_commit) */
     pthread_mutex_t listen_lock;
     int n_listeners;
@@ -123,6 +131,18 @@ int sq_index_start(struct sqstore *s, struct gz_err *err);
 void sq_index_poke(struct sqstore *s);
 int sq_index_wait(struct sqstore *s, struct sqconn *c, struct gz_err *err);
 void sq_index_close(struct sqstore *s);
+
+/*
+ * The terms the knowledge base's indexes hold (sq_vocab.c). hold: the
+ * current vocabulary, rebuilt on c when the base changed, with kbv_lock held
+ * until release (NULL with err set, and the lock not held, on failure);
+ * keep: an sq_search_keep_fn over it.
+ */
+struct sq_vocab;
+struct sq_vocab *sq_vocab_hold(struct sqstore *s, struct sqconn *c, struct gz_err *err);
+void sq_vocab_release(struct sqstore *s);
+bool sq_vocab_keep(void *ctx, bool trigram, const char *term, size_t n);
+void sq_vocab_free(struct sq_vocab *v);
 
 /* Borrow and return a read connection. */
 struct sqconn *sq_reader(struct sqstore *s, struct gz_err *err);

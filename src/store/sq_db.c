@@ -320,13 +320,16 @@ static void after_group(struct sqstore *s, int rc)
     struct sqconn *c = s->writer;
     struct gz_err err;
     int64_t last = c->group_event;
-    bool outbox = c->group_outbox, cases = c->group_cases;
+    bool outbox = c->group_outbox, cases = c->group_cases, kb = c->group_kb;
 
     c->group_event = 0;
     c->group_outbox = false;
     c->group_cases = false;
+    c->group_kb = false;
     if (!rc && cases && s->idx_init)
         sq_index_poke(s);
+    if (!rc && kb)
+        atomic_fetch_add(&s->kb_gen, 1); /* after the commit: a rebuild from now sees it */
     if (c->hooks_dirty) {
         c->hooks_dirty = false;
         if (sq_hooks_count(c, &err))
@@ -501,6 +504,7 @@ struct sqstore *sq_open(const char *path, const struct store_options *opt, struc
     pthread_mutex_init(&s->pool_lock, NULL);
     pthread_mutex_init(&s->q_lock, NULL);
     pthread_mutex_init(&s->listen_lock, NULL);
+    pthread_mutex_init(&s->kbv_lock, NULL);
     pthread_cond_init(&s->q_work, NULL);
     pthread_cond_init(&s->ckpt_wake, NULL);
     s->writer = sq_conn_open(path, SQ_CONN_WRITER, NULL, opt->sync_full, err);
@@ -539,6 +543,8 @@ void sq_close(struct sqstore *s)
     pthread_cond_destroy(&s->q_work);
     pthread_mutex_destroy(&s->q_lock);
     pthread_mutex_destroy(&s->listen_lock);
+    pthread_mutex_destroy(&s->kbv_lock);
+    sq_vocab_free(s->kbv);
     pthread_mutex_destroy(&s->pool_lock);
     free(s->path);
     free(s);

@@ -75,6 +75,8 @@ int sq_search_exprs(const char *q, struct buf *fts, struct buf *grams, struct gz
 
 struct terms {
     struct buf *fts, *grams;
+    sq_search_keep_fn keep;
+    void *keep_ctx;
     char seen[SQ_SEARCH_TERMS][40];
     size_t n;
 };
@@ -104,6 +106,8 @@ static int add_term(struct terms *t, struct buf *b, const char *w, size_t n)
     for (size_t i = 0; i < t->n; i++)
         if (strcmp(t->seen[i], key) == 0)
             return 0;
+    if (t->keep && !t->keep(t->keep_ctx, b == t->fts, key, n))
+        return 0;
     if (t->n == SQ_SEARCH_TERMS)
         return 1;
     memcpy(t->seen[t->n++], key, n + 1);
@@ -144,10 +148,11 @@ static bool run_char(const unsigned char *s)
     return !(s[0] == 0xEF && (s[1] == 0xBC || s[1] == 0xBD));
 }
 
-int sq_search_similar(const char *text, struct buf *fts, struct buf *grams)
+int sq_search_similar(const char *text, struct buf *fts, struct buf *grams, sq_search_keep_fn keep,
+                      void *keep_ctx)
 {
     const unsigned char *s = (const unsigned char *)text;
-    struct terms t = {.fts = fts, .grams = grams};
+    struct terms t = {.fts = fts, .grams = grams, .keep = keep, .keep_ctx = keep_ctx};
     int rc = 0;
 
     if (!text_utf8_valid(text, strlen(text)))

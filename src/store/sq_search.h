@@ -8,6 +8,7 @@
 #ifndef GZ_SQ_SEARCH_H
 #define GZ_SQ_SEARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct buf;
@@ -24,13 +25,18 @@ struct gz_err;
 int sq_search_exprs(const char *q, struct buf *fts, struct buf *grams, struct gz_err *err)
     __attribute__((warn_unused_result));
 
+/* Whether an index holds term[0..n) (trigram: the fts index, else the grams). */
+typedef bool (*sq_search_keep_fn)(void *ctx, bool trigram, const char *term, size_t n);
+
 /*
  * Expressions that find what looks like text, ranked by bm25: the distinct
  * 2-character grams of its runs of non-ASCII letters (a lone character
  * alone) ORed into grams, and its ASCII words of 3+ letters (a few common
- * ones left out) ORed as phrases into fts; at most SQ_SEARCH_TERMS in all.
+ * ones left out, lower-cased) ORed as phrases into fts; at most
+ * SQ_SEARCH_TERMS in all. With keep, only the terms it keeps (those an index
+ * holds: the others cannot match) count and go in.
  */
-int sq_search_similar(const char *text, struct buf *fts, struct buf *grams)
-    __attribute__((warn_unused_result));
+int sq_search_similar(const char *text, struct buf *fts, struct buf *grams, sq_search_keep_fn keep,
+                      void *keep_ctx) __attribute__((warn_unused_result));
 
 #endif

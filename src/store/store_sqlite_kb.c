@@ -152,15 +152,19 @@ static int index_one(struct sqconn *c, const char *sql, const struct kb_entry *e
 
 static int unindex(struct sqconn *c, int64_t id, struct gz_err *err)
 {
-    static const char *const sql[] = {"DELETE FROM kb_fts WHERE rowid = ?1",
-                                      "DELETE FROM kb_grams WHERE rowid = ?1"};
+    static const char *const sql[] = {
+        "DELETE FROM kb_fts WHERE rowid = ?1", "DELETE FROM kb_grams WHERE rowid = ?1",
+        "UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE key = 'kb.version'"};
     int rc = 0;
 
-    for (int i = 0; i < 2 && !rc; i++) {
+    /* every change to the indexes passes here: the vocabulary must be read again */
+    c->group_kb = true;
+    for (size_t i = 0; i < GZ_ARRAY_LEN(sql) && !rc; i++) {
         sqlite3_stmt *st = sq_stmt(c, sql[i], err);
         if (!st)
             return GZ_EIO;
-        sqlite3_bind_int64(st, 1, id);
+        if (i < 2)
+            sqlite3_bind_int64(st, 1, id);
         rc = sq_step_done(c, st, err);
     }
     return rc;
@@ -435,17 +439,23 @@ static int to_lang(struct buf *b, int lang)
     return rc;
 }
 
-static int kb_query_build(struct kb_query *q, const struct kb_filter *f, struct gz_err *err)
+/* v: the base's vocabulary, for a similarity search (NULL otherwise) */
+static void kb_query_init(struct kb_query *q)
 {
-    int rc = 0;
-
     buf_init(&q->fts, KB_TEXT_MAX);
     buf_init(&q->grams, KB_TEXT_MAX);
     buf_init(&q->cat_end, 64);
+}
+
+static int kb_query_build(struct kb_query *q, const struct kb_filter *f, struct sq_vocab *v,
+                          struct gz_err *err)
+{
+    int rc = 0;
+
     if (f->q)
         rc = sq_search_exprs(f->q, &q->fts, &q->grams, err);
     else if (f->similar)
-        rc = sq_search_similar(f->similar, &q->fts, &q->grams);
+        rc = sq_search_similar(f->similar, &q->fts, &q->grams, sq_vocab_keep, v);
     if (!rc)
         rc = to_lang(&q->fts, f->lang) || to_lang(&q->grams, f->lang) ? GZ_ETOOBIG : 0;
     if (!rc && f->category)
@@ -497,28 +507,46 @@ static int kb_run(struct sqconn *c, sqlite3_stmt *st, store_kb_fn fn, void *ctx,
     return sq_step_result(c, rc, err);
 }
 
+/* The query for f on c: with a similarity text, only the terms the base holds. */
+static int kb_query_on(struct sqstore *sq, struct sqconn *c, const struct kb_filter *f,
+                       struct kb_query *q, struct gz_err *err)
+{
+    struct sq_vocab *v = NULL;
+    int rc;
+
+    if (f->similar && !f->q && !(v = sq_vocab_hold(sq, c, err)))
+        return err->code ? err->code : GZ_EIO;
+    rc = kb_query_build(q, f, v, err);
+    if (v)
+        sq_vocab_release(sq);
+    return rc;
+}
+
 int sqo_kb_search(struct store *s, const struct kb_filter *f, int offset, int limit, store_kb_fn fn,
                   void *ctx, struct gz_err *err)
 {
     struct sqstore *sq = (struct sqstore *)s;
     struct kb_query q;
-    struct sqconn *c;
-    sqlite3_stmt *st;
-    int rc = kb_query_build(&q, f, err), which;
+    struct sqconn *c = sq_reader(sq, err);
+    sqlite3_stmt *st = NULL;
+    int rc, which;
 
-    which = (q.fts.len > 0) + 2 * (q.grams.len > 0);
-    if (rc || ((f->q || f->similar) && !which)) {
-        kb_query_release(&q);
-        return rc; /* a text that leaves nothing to match finds nothing */
-    }
-    st = sq_read_begin(sq, kb_search_sql[which], &c, err);
-    if (!st) {
-        kb_query_release(&q);
+    if (!c)
         return GZ_EIO;
+    kb_query_init(&q);
+    rc = kb_query_on(sq, c, f, &q, err);
+    which = (q.fts.len > 0) + 2 * (q.grams.len > 0);
+    if (!rc && (f->q || f->similar) && !which)
+        goto out; /* a text that leaves nothing to match finds nothing */
+    if (!rc && !(st = sq_stmt(c, kb_search_sql[which], err)))
+        rc = GZ_EIO;
+    if (!rc) {
+        kb_bind(st, f, &q, offset, limit);
+        rc = kb_run(c, st, fn, ctx, err);
     }
-    kb_bind(st, f, &q, offset, limit);
-    rc = kb_run(c, st, fn, ctx, err);
-    sq_read_end(sq, c, st);
+out:
+    sq_done(st);
+    sq_reader_put(sq, c);
     kb_query_release(&q);
     return rc;
 }

@@ -7,6 +7,8 @@
  */
 #include "gz.h"
 
+#include <unistd.h>
+
 #include "store/sq_search.h"
 #include "store/store.h"
 #include "t.h"
@@ -15,6 +17,7 @@
 #define NOW 1774936800
 
 static struct store *S;
+static char S_path[300];
 static int64_t ids[8];
 
 struct spec {
@@ -59,6 +62,7 @@ static void setup(void)
 
     t_tmpdir(dir, sizeof(dir));
     snprintf(path, sizeof(path), "%s/t.db", dir);
+    snprintf(S_path, sizeof(S_path), "%s", path);
     S = store_open(path, NULL, &err);
     ck_assert_ptr_nonnull(S);
     for (int i = 0; i < N_SPECS; i++) {
@@ -284,17 +288,93 @@ START_TEST(similar_terms)
 
     buf_init(&fts, 4096);
     buf_init(&grams, 4096);
-    ck_assert_int_eq(sq_search_similar("垃圾，垃圾桶 The bins are FULL; 噪", &fts, &grams), 0);
+    ck_assert_int_eq(
+        sq_search_similar("垃圾，垃圾桶 The bins are FULL; 噪", &fts, &grams, NULL, NULL), 0);
     ck_assert_str_eq(buf_str(&grams), "\"垃圾\" OR \"圾桶\" OR \"噪\"");
     ck_assert_str_eq(buf_str(&fts), "\"bins\" OR \"full\"");
     buf_release(&fts);
     buf_release(&grams);
     buf_init(&fts, 4096);
     buf_init(&grams, 4096);
-    ck_assert_int_eq(sq_search_similar("\xff", &fts, &grams), 0);
+    ck_assert_int_eq(sq_search_similar("\xff", &fts, &grams, NULL, NULL), 0);
     ck_assert_int_eq(fts.len + grams.len, 0);
     buf_release(&fts);
     buf_release(&grams);
+}
+END_TEST
+
+static bool keep_some(void *ctx, bool trigram, const char *term, size_t n)
+{
+    (void)ctx;
+    return trigram ? n == 4 && memcmp(term, "full", 4) == 0 : strncmp(term, "圾桶", n) == 0;
+}
+
+/* Only the terms kept go in, and the ones left out do not count against the limit. */
+START_TEST(similar_terms_kept)
+{
+    struct buf fts, grams, text;
+
+    buf_init(&fts, 4096);
+    buf_init(&grams, 4096);
+    buf_init(&text, 1 << 16);
+    for (int i = 0; i < 100; i++) /* more distinct terms than SQ_SEARCH_TERMS before the kept */
+        ck_assert_int_eq(buf_addf(&text, "w%03dx ", i), 0);
+    ck_assert_int_eq(buf_adds(&text, "垃圾，垃圾桶 The bins are FULL; 噪"), 0);
+    ck_assert_int_eq(sq_search_similar(buf_str(&text), &fts, &grams, keep_some, NULL), 0);
+    ck_assert_str_eq(buf_str(&grams), "\"圾桶\"");
+    ck_assert_str_eq(buf_str(&fts), "\"full\"");
+    buf_release(&fts);
+    buf_release(&grams);
+    buf_release(&text);
+}
+END_TEST
+
+static int suggested(struct store *s, const char *text)
+{
+    struct got g = {{0}, 0};
+    struct gz_err err = {0};
+
+    ck_assert_int_eq(store_kb_suggest(s, NULL, text, NOW, 3, collect, &g, &err), 0);
+    return g.n;
+}
+
+static int64_t add_entry(struct store *s, const char *title, const char *body)
+{
+    struct kb_entry e;
+    struct gz_err err = {0};
+    int64_t id;
+
+    fill(&e, &(struct spec){KB_POLICY, NULL, title, body, "", NULL, NULL, true, 0});
+    ck_assert_int_eq(store_kb_put(s, &e, true, 0, &err), 0);
+    id = e.id;
+    kb_entry_release(&e);
+    return id;
+}
+
+/*
+ * The vocabulary the similarity search filters with follows the base: this
+ * process's change at once, another process's (another store on the file)
+ * within the 2 s it is checked in.
+ */
+START_TEST(vocabulary_follows_changes)
+{
+    struct gz_err err = {0};
+    struct store *other;
+    int64_t id;
+
+    ck_assert_int_eq(suggested(S, "井盖丢失"), 0); /* shares no term with the base */
+    id = add_entry(S, "井盖缺失的处理", "报修后两天内补齐。");
+    ck_assert_int_eq(suggested(S, "井盖丢失"), 1);
+    ck_assert_int_eq(store_kb_delete(S, id, &err), 0);
+    ck_assert_int_eq(suggested(S, "井盖丢失"), 0);
+
+    other = store_open(S_path, NULL, &err);
+    ck_assert_ptr_nonnull(other);
+    add_entry(other, "共享单车乱停放", "由运营企业清理。");
+    store_close(other);
+    ck_assert_int_le(suggested(S, "单车乱停"), 1); /* not yet seen, or seen */
+    sleep(3);
+    ck_assert_int_eq(suggested(S, "单车乱停"), 1);
 }
 END_TEST
 
@@ -312,6 +392,8 @@ Suite *suite_store_kb(void)
     tcase_add_test(tc, versions_refs_delete);
     tcase_add_test(tc, offset_pages);
     tcase_add_test(tc, similar_terms);
+    tcase_add_test(tc, similar_terms_kept);
+    tcase_add_test(tc, vocabulary_follows_changes);
     suite_add_tcase(s, tc);
     return s;
 }

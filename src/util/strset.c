@@ -1,0 +1,108 @@
+/*
+ * strset.c - see strset.h. Linear probing in a power-of-two table kept at
+ * most half full; each slot holds the hash and a length-prefixed copy.
+ */
+#include "gz.h"
+
+#include <stdint.h>
+
+#include "util/strset.h"
+
+struct slot {
+    uint64_t hash;
+    size_t len;
+    char *p; /* NULL: empty */
+};
+
+struct strset {
+    struct slot *slots;
+    size_t cap, n;
+};
+
+static uint64_t fnv1a(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+struct strset *strset_new(void)
+{
+    struct strset *s = calloc(1, sizeof(*s));
+
+    if (s && !(s->slots = calloc(s->cap = 64, sizeof(*s->slots)))) {
+        free(s);
+        s = NULL;
+    }
+    return s;
+}
+
+void strset_free(struct strset *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->cap; i++)
+        free(s->slots[i].p);
+    free(s->slots);
+    free(s);
+}
+
+static struct slot *find(const struct strset *s, uint64_t h, const char *p, size_t n)
+{
+    size_t i = (size_t)h & (s->cap - 1);
+
+    while (s->slots[i].p &&
+           !(s->slots[i].hash == h && s->slots[i].len == n && memcmp(s->slots[i].p, p, n) == 0))
+        i = (i + 1) & (s->cap - 1);
+    return &s->slots[i];
+}
+
+static int grow(struct strset *s)
+{
+    struct strset bigger = {calloc(s->cap * 2, sizeof(*s->slots)), s->cap * 2, s->n};
+
+    if (!bigger.slots)
+        return GZ_ENOMEM;
+    for (size_t i = 0; i < s->cap; i++)
+        if (s->slots[i].p)
+            *find(&bigger, s->slots[i].hash, s->slots[i].p, s->slots[i].len) = s->slots[i];
+    free(s->slots);
+    *s = bigger;
+    return 0;
+}
+
+int strset_add(struct strset *s, const char *p, size_t n)
+{
+    uint64_t h = fnv1a(p, n);
+    struct slot *sl = find(s, h, p, n);
+
+    if (sl->p)
+        return 0;
+    if ((s->n + 1) * 2 > s->cap) {
+        if (grow(s))
+            return GZ_ENOMEM;
+        sl = find(s, h, p, n);
+    }
+    if (!(sl->p = malloc(n + 1)))
+        return GZ_ENOMEM;
+    memcpy(sl->p, p, n);
+    sl->p[n] = '\0';
+    sl->len = n;
+    sl->hash = h;
+    s->n++;
+    return 0;
+}
+
+bool strset_has(const struct strset *s, const char *p, size_t n)
+{
+    return find(s, fnv1a(p, n), p, n)->p != NULL;
+}
+
+size_t strset_count(const struct strset *s)
+{
+    return s->n;
+}
