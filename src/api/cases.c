@@ -200,20 +200,28 @@ static int intake_rights(struct app *app, const struct principal *p, struct case
 
 /* The case as p may read it, with its photos: personal data whole only when `full`, an API
    client's fields. */
-static json_t *case_json(struct app *app, const struct principal *p, const struct case_rec *c,
-                         bool full)
+static json_t *case_json_with(struct app *app, const struct principal *p, const struct case_rec *c,
+                              bool full, json_t *attachments)
 {
     json_t *view = view_case(c, full, allowed_for(app, p, c));
 
-    json_object_set_new(view, "attachments", api_case_attachments(app, p, c));
+    json_object_set_new(view, "attachments", attachments);
     api_view_scope(view, p);
     return view;
 }
 
-static void reply_intake(struct http_req *r, struct app *app, const struct principal *p,
-                         const struct case_rec *c, const struct intake_out *o)
+static json_t *case_json(struct app *app, const struct principal *p, const struct case_rec *c,
+                         bool full)
 {
-    json_t *view = case_json(app, p, c, api_case_full_pii(app, p, c));
+    return case_json_with(app, p, c, full, api_case_attachments(app, p, c));
+}
+
+/* fresh: the case was created by this request, so it has no photos yet (no need to look) */
+static void reply_intake(struct http_req *r, struct app *app, const struct principal *p,
+                         const struct case_rec *c, const struct intake_out *o, bool fresh)
+{
+    json_t *view = case_json_with(app, p, c, api_case_full_pii(app, p, c),
+                                  fresh ? json_array() : api_case_attachments(app, p, c));
     char loc[64];
 
     if (o->suggested)
@@ -268,7 +276,7 @@ static void post_case(struct http_req *r, void *arg)
     struct intake_out o = {0};
     struct gz_err err = {0};
     const char *key = NULL;
-    bool hold = false;
+    bool hold = false, fresh;
     json_t *body;
 
     if (api_caller(r, app, &p))
@@ -282,6 +290,7 @@ static void post_case(struct http_req *r, void *arg)
         intake_rights(app, &p, &c, &err) ||
         intake_submit(&deps, &c, p.account_id, key, hold, &o, &err))
         goto fail;
+    fresh = !o.replayed;
     if (o.replayed) {
         int64_t first = c.id;
         http_add_header(r, "Idempotent-Replayed", "true");
@@ -290,7 +299,7 @@ static void post_case(struct http_req *r, void *arg)
             goto fail;
         intake_out_release(&o);
     }
-    reply_intake(r, app, &p, &c, &o);
+    reply_intake(r, app, &p, &c, &o, fresh);
     goto out;
 fail:
     api_fail(r, &err);
@@ -564,8 +573,8 @@ static int parse_action(struct app *app, const json_t *body, const struct case_r
 }
 
 /* The knowledge base answers a consultation: the entry cited, or the category's answer. */
-static int kb_default(struct app *app, const json_t *body, const struct case_rec *c,
-                      struct act *a, struct gz_err *err)
+static int kb_default(struct app *app, const json_t *body, const struct case_rec *c, struct act *a,
+                      struct gz_err *err)
 {
     if (a->in.action != ACT_ANSWER) {
         if (json_object_get(body, "kb_entry") || json_object_get(body, "lang"))

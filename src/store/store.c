@@ -229,6 +229,14 @@ int store_events_walk(struct store *s, store_event_fn fn, void *ctx, struct gz_e
     return s->ops->events_walk(s, fn, ctx, err);
 }
 
+int store_case_numbers(struct store *s, const int64_t *ids, size_t n,
+                       char (*numbers)[CASE_NUMBER_LEN + 1], struct gz_err *err)
+{
+    if (n > STORE_NUMBERS_MAX)
+        return gz_fail(err, GZ_EINVAL, "", "at most %d numbers at once", STORE_NUMBERS_MAX);
+    return s->ops->case_numbers(s, ids, n, numbers, err);
+}
+
 int store_case_units(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
                      struct gz_err *err)
 {
@@ -584,13 +592,17 @@ static int kb_suggest_one(void *arg, const struct kb_entry *e)
     return x->fn(x->ctx, e);
 }
 
-int store_kb_suggest(struct store *s, const char *category, const char *text, int64_t now,
-                     int max, store_kb_fn fn, void *ctx, struct gz_err *err)
+int store_kb_suggest(struct store *s, const char *category, const char *text, int64_t now, int max,
+                     store_kb_fn fn, void *ctx, struct gz_err *err)
 {
     struct kb_suggest_ctx x = {.fn = fn, .ctx = ctx, .max = max < 16 ? max : 16};
-    struct kb_filter f = {
-        .category = category, .applying = true, .kind = -1, .lang = -1, .active = 1,
-        .current = true, .now = now};
+    struct kb_filter f = {.category = category,
+                          .applying = true,
+                          .kind = -1,
+                          .lang = -1,
+                          .active = 1,
+                          .current = true,
+                          .now = now};
     int rc = 0;
 
     if (category && *category)

@@ -23,8 +23,8 @@
 #include "core/auth.h"
 #include "core/calendar.h"
 #include "core/case.h"
-#include "core/kb.h"
 #include "core/joint.h"
+#include "core/kb.h"
 #include "core/kpi.h"
 #include "core/route.h"
 #include "core/taxonomy.h"
@@ -237,6 +237,11 @@ int store_case_events(struct store *s, int64_t case_id, store_event_fn fn, void 
 int store_events_walk(struct store *s, store_event_fn fn, void *ctx, struct gz_err *err)
     __attribute__((warn_unused_result));
 
+/* The numbers of up to STORE_NUMBERS_MAX cases by id, in one read ("" for an id not found). */
+#define STORE_NUMBERS_MAX 8
+int store_case_numbers(struct store *s, const int64_t *ids, size_t n,
+                       char (*numbers)[CASE_NUMBER_LEN + 1], struct gz_err *err)
+    __attribute__((warn_unused_result));
 /* Units party to a case (lead first, then co-units). */
 int store_case_units(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
                      struct gz_err *err) __attribute__((warn_unused_result));
@@ -529,8 +534,8 @@ int store_kb_answer_for(struct store *s, const char *category, int64_t now, stru
                         struct gz_err *err) __attribute__((warn_unused_result));
 /* Up to max current entries for an intake: those applying to its category (the deepest
    first), then those most like its text (text NULL: none). */
-int store_kb_suggest(struct store *s, const char *category, const char *text, int64_t now,
-                     int max, store_kb_fn fn, void *ctx, struct gz_err *err)
+int store_kb_suggest(struct store *s, const char *category, const char *text, int64_t now, int max,
+                     store_kb_fn fn, void *ctx, struct gz_err *err)
     __attribute__((warn_unused_result));
 /* ---- attachments (evidence photos; the bytes are svc/blobs') ---- */
 /*

@@ -61,6 +61,8 @@ struct store_ops {
     int (*case_events)(struct store *s, int64_t case_id, store_event_fn fn, void *ctx,
                        struct gz_err *err);
     int (*events_walk)(struct store *s, store_event_fn fn, void *ctx, struct gz_err *err);
+    int (*case_numbers)(struct store *s, const int64_t *ids, size_t n,
+                        char (*numbers)[CASE_NUMBER_LEN + 1], struct gz_err *err);
     int (*case_units)(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
                       struct gz_err *err);
     int (*case_due)(struct store *s, int64_t now, store_number_fn fn, void *ctx,

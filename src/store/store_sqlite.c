@@ -64,6 +64,7 @@ static const struct store_ops sqlite_ops = {
     .case_update = sqo_case_update,
     .case_events = sqo_case_events,
     .events_walk = sqo_events_walk,
+    .case_numbers = sqo_case_numbers,
     .case_units = sqo_case_units,
     .case_due = sqo_case_due,
     .case_list = sqo_case_list,

@@ -661,6 +661,32 @@ int sqo_case_update(struct store *s, const char *number, const char *other_numbe
     return rc;
 }
 
+int sqo_case_numbers(struct store *s, const int64_t *ids, size_t n,
+                     char (*numbers)[CASE_NUMBER_LEN + 1], struct gz_err *err)
+{
+    static const char sql[] = "SELECT id, number FROM cases WHERE id IN (?1, ?2, ?3, ?4, ?5,"
+                              " ?6, ?7, ?8)";
+    struct sqstore *sq = (struct sqstore *)s;
+    struct sqconn *c;
+    sqlite3_stmt *st = sq_read_begin(sq, sql, &c, err);
+    int rc;
+
+    _Static_assert(STORE_NUMBERS_MAX == 8, "one parameter per number");
+    if (!st)
+        return GZ_EIO;
+    for (size_t i = 0; i < n; i++) {
+        numbers[i][0] = '\0';
+        sqlite3_bind_int64(st, (int)i + 1, ids[i]); /* the others stay NULL: no match */
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        for (size_t i = 0; i < n; i++)
+            if (ids[i] == sqlite3_column_int64(st, 0))
+                sq_col_text(st, 1, numbers[i], CASE_NUMBER_LEN + 1);
+    rc = sq_step_result(c, rc, err);
+    sq_read_end(sq, c, st);
+    return rc;
+}
+
 int sqo_case_units(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
                    struct gz_err *err)
 {

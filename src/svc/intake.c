@@ -19,6 +19,7 @@
 #include "util/timeutil.h"
 
 #define DUP_MAX 5
+_Static_assert(DUP_MAX <= STORE_NUMBERS_MAX, "one read for the numbers of the hits");
 
 int intake_limits(struct store *s, const char *code, struct sla_limits *l, struct gz_err *err)
 {
@@ -91,27 +92,27 @@ static json_t *suggest(const struct intake_deps *d, const struct case_rec *c, st
 static json_t *duplicates(const struct intake_deps *d, const struct case_rec *c)
 {
     struct dedup_hit hits[DUP_MAX];
+    int64_t ids[DUP_MAX];
+    char numbers[DUP_MAX][CASE_NUMBER_LEN + 1];
+    struct gz_err err = {0};
     size_t n;
     json_t *out;
 
     if (!d->dedup || c->lat == CASE_NO_COORD)
         return NULL;
     n = dedup_find(d->dedup, c->lat, c->lon, c->created_at, c->category, c->text, hits, DUP_MAX);
-    if (!n)
+    for (size_t i = 0; i < n; i++)
+        ids[i] = hits[i].case_id;
+    if (!n || store_case_numbers(d->store, ids, n, numbers, &err))
         return NULL;
     out = json_array();
-    for (size_t i = 0; i < n; i++) {
-        struct case_rec other;
-        struct gz_err err = {0};
-        if (store_case_get(d->store, NULL, hits[i].case_id, &other, &err))
-            continue;
-        json_array_append_new(out, json_pack("{s:s, s:f, s:f, s:I, s:f, s:b}", "number",
-                                             other.number, "score", hits[i].score, "distance_m",
-                                             hits[i].distance_m, "age_s", (json_int_t)hits[i].age_s,
-                                             "text_similarity", hits[i].text_sim, "likely",
-                                             hits[i].score >= DEDUP_THRESHOLD));
-        case_release(&other);
-    }
+    for (size_t i = 0; i < n; i++)
+        if (numbers[i][0])
+            json_array_append_new(
+                out, json_pack("{s:s, s:f, s:f, s:I, s:f, s:b}", "number", numbers[i], "score",
+                               hits[i].score, "distance_m", hits[i].distance_m, "age_s",
+                               (json_int_t)hits[i].age_s, "text_similarity", hits[i].text_sim,
+                               "likely", hits[i].score >= DEDUP_THRESHOLD));
     return out;
 }
 
@@ -180,11 +181,11 @@ static bool answerable(struct store *s, const char *code, int64_t now)
 
 static int add_kb(void *ctx, const struct kb_entry *e)
 {
-    json_array_append_new(
-        ctx, json_pack("{s:I, s:s, s:o, s:s, s:s, s:i}", "id", (json_int_t)e->id, "kind",
-                       kb_kind_name(e->kind), "category", e->category[0] ? json_string(e->category)
-                                                                          : json_null(),
-                       "title", e->title, "title_en", e->title_en, "version", e->version));
+    json_array_append_new(ctx, json_pack("{s:I, s:s, s:o, s:s, s:s, s:i}", "id", (json_int_t)e->id,
+                                         "kind", kb_kind_name(e->kind), "category",
+                                         e->category[0] ? json_string(e->category) : json_null(),
+                                         "title", e->title, "title_en", e->title_en, "version",
+                                         e->version));
     return 0;
 }
 
@@ -197,8 +198,8 @@ static json_t *kb_suggestions(const struct intake_deps *d, const struct case_rec
     if (!d->kb_suggest)
         return NULL;
     out = json_array();
-    if (store_kb_suggest(d->store, c->category, c->text, c->created_at, INTAKE_KB_MAX, add_kb,
-                         out, &err))
+    if (store_kb_suggest(d->store, c->category, c->text, c->created_at, INTAKE_KB_MAX, add_kb, out,
+                         &err))
         log_warn("knowledge-base suggestions: %s", err.msg);
     if (!json_array_size(out)) {
         json_decref(out);
