@@ -25,11 +25,55 @@ void event_release(struct event *e)
     event_init(e);
 }
 
+#define AUDIT_JSON (JSON_COMPACT | JSON_SORT_KEYS)
+
+void audit_set_body(struct event *e, json_t *body)
+{
+    free(e->body);
+    e->body = body ? json_dumps(body, AUDIT_JSON) : NULL;
+    e->body_canonical = e->body != NULL;
+    json_decref(body);
+}
+
+/* Needs no escaping in JSON: the envelope can be written around it by hand. */
+static bool plain_word(const char *s)
+{
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
+/*
+ * The envelope jansson would write (keys sorted, compact) around a body that
+ * is already its canonical text: the seal of every intake and action, without
+ * parsing and dumping the body again. tests/unit/core/audit.c checks it
+ * against the general path byte for byte.
+ */
+static char *canonical_envelope(const struct event *e)
+{
+    size_t n = strlen(e->body) + strlen(e->kind) + 200;
+    char *out = malloc(n);
+
+    if (out)
+        snprintf(out, n,
+                 "{\"actor_account_id\":%lld,\"actor_unit_id\":%lld,\"at\":%lld,\"body\":%s,"
+                 "\"case_id\":%lld,\"id\":%lld,\"kind\":\"%s\",\"visibility\":\"%s\"}",
+                 (long long)e->actor_account_id, (long long)e->actor_unit_id, (long long)e->at,
+                 e->body, (long long)e->case_id, (long long)e->id, e->kind,
+                 e->internal ? "internal" : "public");
+    return out;
+}
+
 /* The canonical text of e, heap; NULL when the body is not an object. */
 static char *canonical(const struct event *e)
 {
-    json_t *body = json_loads(e->body ? e->body : "{}", JSON_REJECT_DUPLICATES, NULL), *o;
+    json_t *body, *o;
     char *text;
+
+    if (e->body_canonical && e->body && e->body[0] == '{' && plain_word(e->kind))
+        return canonical_envelope(e);
+    body = json_loads(e->body ? e->body : "{}", JSON_REJECT_DUPLICATES, NULL);
 
     if (!json_is_object(body)) {
         json_decref(body);
@@ -40,7 +84,7 @@ static char *canonical(const struct event *e)
                   (json_int_t)e->actor_account_id, "actor_unit_id", (json_int_t)e->actor_unit_id,
                   "at", (json_int_t)e->at, "visibility", e->internal ? "internal" : "public",
                   "body", body);
-    text = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    text = o ? json_dumps(o, AUDIT_JSON) : NULL;
     json_decref(o);
     return text;
 }

@@ -24,6 +24,8 @@ struct event {
     int64_t at;
     bool internal; /* internal events never reach public views */
     char *body;    /* compact JSON object text, heap */
+    /* body is the canonical text of its object (audit_set_body): sealing need not parse it */
+    bool body_canonical;
     char prev_hash[AUDIT_HASH_HEX + 1];
     char hash[AUDIT_HASH_HEX + 1];
 };
@@ -33,6 +35,9 @@ extern const char audit_genesis[AUDIT_HASH_HEX + 1];
 
 void event_init(struct event *e);
 void event_release(struct event *e);
+struct json_t;
+/* Set e's body to the canonical text of body (consumed), which sealing takes as it is. */
+void audit_set_body(struct event *e, struct json_t *body);
 
 /*
  * Compute e->hash from e->prev_hash and the other fields. Fails (GZ_EINVAL)

@@ -190,9 +190,7 @@ static void event_fill(struct event *ev, const struct wf_input *in, const char *
         json_object_set_new(body, "note", json_string(in->note));
     if (in->decided_by)
         json_object_set(body, "decided_by", (json_t *)in->decided_by);
-    free(ev->body);
-    ev->body = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(body);
+    audit_set_body(ev, body);
 }
 
 static json_t *units_json(const struct case_rec *c)

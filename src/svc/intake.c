@@ -269,10 +269,9 @@ static json_t *route_json(const struct plan *pl)
 }
 
 /* The created event: the channel, and what the pipeline found. */
-static char *created_body(const struct case_rec *c, const struct intake_out *out)
+static json_t *created_body(const struct case_rec *c, const struct intake_out *out)
 {
     json_t *o = json_pack("{s:s}", "channel", case_channel_name(c->channel));
-    char *s;
 
     if (out->suggested)
         json_object_set(o, "suggested_categories", out->suggested);
@@ -280,9 +279,7 @@ static char *created_body(const struct case_rec *c, const struct intake_out *out
         json_object_set(o, "duplicate_candidates", out->duplicates);
     if (out->route)
         json_object_set(o, "route", out->route);
-    s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(o);
-    return s;
+    return o;
 }
 
 /* The automatic dispatch, inside the intake's transaction. */
@@ -327,7 +324,7 @@ static int store_it(const struct intake_deps *d, struct case_rec *c, int64_t act
     snprintf(ev.kind, sizeof(ev.kind), "created");
     ev.actor_account_id = actor;
     ev.at = c->created_at;
-    ev.body = created_body(c, out);
+    audit_set_body(&ev, created_body(c, out));
     if (pl->dispatch) {
         in.then = auto_dispatch;
         in.then_ctx = pl;
