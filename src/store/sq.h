@@ -91,6 +91,12 @@ struct sqstore {
     struct sq_vocab *kbv;
     atomic_ullong kb_gen;
 
+    /* principals by token hash (store_sqlite_auth.c), valid while auth_gen, which counts this
+       process's committed changes to accounts, memberships and tokens, has not moved */
+    pthread_mutex_t pc_lock;
+    struct sq_principal_slot *pcache;
+    atomic_ullong auth_gen;
+
     /* told after each commit that appended events or outbox rows (store_on_commit) */
     pthread_mutex_t listen_lock;
     int n_listeners;
@@ -143,6 +149,9 @@ struct sq_vocab *sq_vocab_hold(struct sqstore *s, struct sqconn *c, struct gz_er
 void sq_vocab_release(struct sqstore *s);
 bool sq_vocab_keep(void *ctx, bool trigram, const char *term, size_t n);
 void sq_vocab_free(struct sq_vocab *v);
+
+/* After a write to accounts, memberships or tokens: returns rc; cached principals are stale. */
+int sq_auth_changed(struct sqstore *s, int rc);
 
 /* Borrow and return a read connection. */
 struct sqconn *sq_reader(struct sqstore *s, struct gz_err *err);

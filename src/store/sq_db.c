@@ -505,6 +505,7 @@ struct sqstore *sq_open(const char *path, const struct store_options *opt, struc
     pthread_mutex_init(&s->q_lock, NULL);
     pthread_mutex_init(&s->listen_lock, NULL);
     pthread_mutex_init(&s->kbv_lock, NULL);
+    pthread_mutex_init(&s->pc_lock, NULL);
     pthread_cond_init(&s->q_work, NULL);
     pthread_cond_init(&s->ckpt_wake, NULL);
     s->writer = sq_conn_open(path, SQ_CONN_WRITER, NULL, opt->sync_full, err);
@@ -544,6 +545,8 @@ void sq_close(struct sqstore *s)
     pthread_mutex_destroy(&s->q_lock);
     pthread_mutex_destroy(&s->listen_lock);
     pthread_mutex_destroy(&s->kbv_lock);
+    pthread_mutex_destroy(&s->pc_lock);
+    free(s->pcache);
     sq_vocab_free(s->kbv);
     pthread_mutex_destroy(&s->pool_lock);
     free(s->path);

@@ -64,7 +64,8 @@ int sqo_account_create(struct store *s, struct account *a, const char *pw_hash, 
 {
     struct account_job j = {a, a, pw_hash};
 
-    return sq_write((struct sqstore *)s, job_account_create, &j, err);
+    return sq_auth_changed((struct sqstore *)s,
+                           sq_write((struct sqstore *)s, job_account_create, &j, err));
 }
 
 static int job_account_update(struct sqconn *c, void *arg, struct gz_err *err)
@@ -101,7 +102,8 @@ int sqo_account_update(struct store *s, const struct account *a, const char *pw_
 {
     struct account_job j = {NULL, a, pw_hash};
 
-    return sq_write((struct sqstore *)s, job_account_update, &j, err);
+    return sq_auth_changed((struct sqstore *)s,
+                           sq_write((struct sqstore *)s, job_account_update, &j, err));
 }
 
 int sqo_account_get(struct store *s, int64_t id, const char *login, struct account *out,
@@ -199,7 +201,8 @@ static int job_membership_create(struct sqconn *c, void *arg, struct gz_err *err
 
 int sqo_membership_create(struct store *s, struct membership *m, struct gz_err *err)
 {
-    return sq_write((struct sqstore *)s, job_membership_create, m, err);
+    return sq_auth_changed((struct sqstore *)s,
+                           sq_write((struct sqstore *)s, job_membership_create, m, err));
 }
 
 static int job_membership_delete(struct sqconn *c, void *arg, struct gz_err *err)
@@ -215,7 +218,8 @@ static int job_membership_delete(struct sqconn *c, void *arg, struct gz_err *err
 
 int sqo_membership_delete(struct store *s, int64_t id, struct gz_err *err)
 {
-    return sq_write((struct sqstore *)s, job_membership_delete, &id, err);
+    return sq_auth_changed((struct sqstore *)s,
+                           sq_write((struct sqstore *)s, job_membership_delete, &id, err));
 }
 
 int sqo_membership_get(struct store *s, int64_t id, struct membership *out, struct gz_err *err)
@@ -325,25 +329,92 @@ int sqo_token_delete(struct store *s, const char *hash, struct gz_err *err)
 {
     struct token_job j = {hash, 0, 0, 0, 0};
 
-    return sq_write((struct sqstore *)s, job_token_delete, &j, err);
+    return sq_auth_changed((struct sqstore *)s,
+                           sq_write((struct sqstore *)s, job_token_delete, &j, err));
 }
 
 int sqo_token_purge(struct store *s, int64_t now, struct gz_err *err)
 {
     struct token_job j = {NULL, 0, 0, now, 0};
-    int rc = sq_write((struct sqstore *)s, job_token_delete, &j, err);
+    int rc = sq_auth_changed((struct sqstore *)s,
+                             sq_write((struct sqstore *)s, job_token_delete, &j, err));
 
     return rc ? rc : j.count;
 }
 
-int sqo_principal_load(struct store *s, const char *hash, int64_t now, struct principal *out,
-                       struct gz_err *err)
+/*
+ * Principals by token hash: every authenticated request needs one, and the
+ * read that builds it was a twentieth of intake's CPU. A cached principal
+ * serves while no account, membership or token changed in this process since
+ * it was read (auth_gen, raised after each such commit, so a logout or a
+ * removed role takes effect for the next request), for at most
+ * PC_TTL_S (another process's change, e.g. the CLI's), and never past its
+ * token's expiry.
+ */
+#define PC_SLOTS 1024
+#define PC_TTL_S 1.0
+
+struct sq_principal_slot {
+    char hash[AUTH_TOKEN_HASH_CHARS + 1];
+    uint64_t gen;
+    double at;
+    int64_t expires_at;
+    struct principal p;
+};
+
+static struct sq_principal_slot *pc_slot(struct sqstore *sq, const char *hash)
 {
-    static const char sql[] = "SELECT a.id, a.login, m.role, m.unit_id FROM tokens t JOIN accounts "
-                              "a ON a.id = t.account_id"
+    uint64_t h = 1469598103934665603ULL;
+
+    for (const char *p = hash; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return &sq->pcache[h % PC_SLOTS];
+}
+
+static bool pc_get(struct sqstore *sq, const char *hash, uint64_t gen, int64_t now,
+                   struct principal *out)
+{
+    struct sq_principal_slot *slot;
+    bool hit = false;
+
+    pthread_mutex_lock(&sq->pc_lock);
+    if (sq->pcache) {
+        slot = pc_slot(sq, hash);
+        hit = slot->gen == gen && strcmp(slot->hash, hash) == 0 && slot->expires_at > now &&
+              time_mono() - slot->at < PC_TTL_S;
+        if (hit)
+            *out = slot->p;
+    }
+    pthread_mutex_unlock(&sq->pc_lock);
+    return hit;
+}
+
+static void pc_put(struct sqstore *sq, const char *hash, uint64_t gen, int64_t expires_at,
+                   const struct principal *p)
+{
+    struct sq_principal_slot *slot;
+
+    pthread_mutex_lock(&sq->pc_lock);
+    if (!sq->pcache)
+        sq->pcache = calloc(PC_SLOTS, sizeof(*sq->pcache));
+    if (sq->pcache && strlen(hash) <= AUTH_TOKEN_HASH_CHARS) {
+        slot = pc_slot(sq, hash);
+        snprintf(slot->hash, sizeof(slot->hash), "%s", hash);
+        slot->gen = gen;
+        slot->at = time_mono();
+        slot->expires_at = expires_at;
+        slot->p = *p;
+    }
+    pthread_mutex_unlock(&sq->pc_lock);
+}
+
+static int principal_read(struct sqstore *sq, const char *hash, int64_t now, struct principal *out,
+                          int64_t *expires_at, struct gz_err *err)
+{
+    static const char sql[] = "SELECT a.id, a.login, m.role, m.unit_id, t.expires_at FROM tokens t"
+                              " JOIN accounts a ON a.id = t.account_id"
                               " LEFT JOIN memberships m ON m.account_id = a.id"
                               " WHERE t.hash = ?1 AND t.expires_at > ?2 AND a.active ORDER BY m.id";
-    struct sqstore *sq = (struct sqstore *)s;
     struct sqconn *c;
     sqlite3_stmt *st = sq_read_begin(sq, sql, &c, err);
     int rc;
@@ -357,6 +428,7 @@ int sqo_principal_load(struct store *s, const char *hash, int64_t now, struct pr
         char role[32];
         out->account_id = sqlite3_column_int64(st, 0);
         sq_col_text(st, 1, out->login, sizeof(out->login));
+        *expires_at = sqlite3_column_int64(st, 4);
         if (sqlite3_column_type(st, 2) == SQLITE_NULL || out->n >= AUTH_MAX_MEMBERSHIPS)
             continue;
         sq_col_text(st, 2, role, sizeof(role));
@@ -366,7 +438,29 @@ int sqo_principal_load(struct store *s, const char *hash, int64_t now, struct pr
     }
     rc = sq_step_result(c, rc, err);
     sq_read_end(sq, c, st);
+    return rc;
+}
+
+int sq_auth_changed(struct sqstore *s, int rc)
+{
+    atomic_fetch_add(&s->auth_gen, 1);
+    return rc;
+}
+
+int sqo_principal_load(struct store *s, const char *hash, int64_t now, struct principal *out,
+                       struct gz_err *err)
+{
+    struct sqstore *sq = (struct sqstore *)s;
+    uint64_t gen = atomic_load(&sq->auth_gen); /* before the read: a change after it shows */
+    int64_t expires_at = 0;
+    int rc;
+
+    if (pc_get(sq, hash, gen, now, out))
+        return 0;
+    rc = principal_read(sq, hash, now, out, &expires_at, err);
     if (!rc && !out->account_id)
         rc = gz_fail(err, GZ_EAUTH, "Authorization", "the token is unknown or expired");
+    if (!rc)
+        pc_put(sq, hash, gen, expires_at, out);
     return rc;
 }

@@ -134,7 +134,8 @@ int sqo_client_create(struct store *s, struct api_client *c, const char *key_has
     c->created_at = j.now;
     c->active = true;
     c->revoked_at = 0;
-    return sq_write((struct sqstore *)s, job_client_create, &j, err);
+    return sq_auth_changed((struct sqstore *)s,
+                           sq_write((struct sqstore *)s, job_client_create, &j, err));
 }
 
 static int job_client_update(struct sqconn *c, void *arg, struct gz_err *err)
@@ -169,7 +170,8 @@ int sqo_client_update(struct store *s, const struct api_client *c, struct gz_err
 {
     struct client_job j = {(struct api_client *)c, NULL, 0, 0};
 
-    return sq_write((struct sqstore *)s, job_client_update, &j, err);
+    return sq_auth_changed((struct sqstore *)s,
+                           sq_write((struct sqstore *)s, job_client_update, &j, err));
 }
 
 static int job_client_rekey(struct sqconn *c, void *arg, struct gz_err *err)
@@ -189,7 +191,8 @@ int sqo_client_rekey(struct store *s, int64_t id, const char *key_hash, struct g
 {
     struct client_job j = {NULL, key_hash, id, 0};
 
-    return sq_write((struct sqstore *)s, job_client_rekey, &j, err);
+    return sq_auth_changed((struct sqstore *)s,
+                           sq_write((struct sqstore *)s, job_client_rekey, &j, err));
 }
 
 static int job_client_revoke(struct sqconn *c, void *arg, struct gz_err *err)
@@ -220,7 +223,8 @@ int sqo_client_revoke(struct store *s, int64_t id, int64_t now, struct gz_err *e
 {
     struct client_job j = {NULL, NULL, id, now};
 
-    return sq_write((struct sqstore *)s, job_client_revoke, &j, err);
+    return sq_auth_changed((struct sqstore *)s,
+                           sq_write((struct sqstore *)s, job_client_revoke, &j, err));
 }
 
 /* One client by id (key_hash NULL) or by the hash of an active key. */
