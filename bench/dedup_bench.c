@@ -254,8 +254,8 @@ static int build(struct dedup *d, struct rcase *cs, size_t n)
 
     for (size_t i = 0; i < n; i++) {
         build_text(cs[i].ph, cs[i].n, text, sizeof(text));
-        if (dedup_add(d, (int64_t)i + 1, cs[i].lat, cs[i].lon, cs[i].at, categories[cs[i].cat],
-                      text)) {
+        if (dedup_add(d, (int64_t)i + 1, NULL, cs[i].lat, cs[i].lon, cs[i].at,
+                      categories[cs[i].cat], text)) {
             fprintf(stderr, "dedup_bench: dedup_add failed at case %zu\n", i);
             return 1;
         }

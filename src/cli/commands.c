@@ -67,7 +67,8 @@ static struct classifier *load_classifier(struct store *s)
 
 static int add_recent(void *ctx, const struct case_rec *c)
 {
-    return dedup_add(ctx, c->id, c->lat, c->lon, c->created_at, c->category, c->text) == GZ_ENOMEM;
+    return dedup_add(ctx, c->id, c->number, c->lat, c->lon, c->created_at, c->category, c->text) ==
+           GZ_ENOMEM;
 }
 
 /* The duplicate index: open cases with a point from the last window (14 days). */

@@ -42,6 +42,7 @@ struct entry {
     uint16_t nfeat;
     char top[2]; /* top-level category; top[0] == 0: unknown */
     bool live;
+    char label[DEDUP_LABEL_MAX + 1];
 };
 
 struct id_slot {
@@ -581,13 +582,14 @@ void dedup_free(struct dedup *d)
     free(d);
 }
 
-int dedup_add(struct dedup *d, int64_t case_id, double lat, double lon, int64_t at,
-              const char *category, const char *text)
+int dedup_add(struct dedup *d, int64_t case_id, const char *label, double lat, double lon,
+              int64_t at, const char *category, const char *text)
 {
     uint32_t feat[DEDUP_MAX_BIGRAMS];
     struct entry e = {.id = case_id, .at = at, .lat = lat, .lon = lon};
     int rc = 0;
 
+    snprintf(e.label, sizeof(e.label), "%s", label ? label : "");
     e.nfeat = (uint16_t)text_features(text, feat);
     if (e.nfeat) {
         e.feat = malloc(e.nfeat * sizeof(*e.feat));
@@ -697,6 +699,7 @@ static void consider(const struct dedup *d, struct query *q, const struct entry 
     if (h.distance_m > d->radius_m)
         return;
     h.case_id = e->id;
+    memcpy(h.label, e->label, sizeof(h.label));
     h.age_s = age < 0 ? -age : age;
     h.text_sim = jaccard(q->feat, q->nfeat, e->feat, e->nfeat);
     h.score = dedup_score(h.text_sim, h.distance_m, h.age_s, d->radius_m, d->window);

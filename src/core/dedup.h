@@ -9,7 +9,7 @@
  *
  *   d = dedup_new(DEDUP_DEFAULT_RADIUS_M, DEDUP_DEFAULT_WINDOW_S);
  *   n = dedup_find(d, lat, lon, now, "0101", text, hits, 10);  (before the add)
- *   dedup_add(d, id, lat, lon, now, "0101", text);
+ *   dedup_add(d, id, "20260331-000042", lat, lon, now, "0101", text);
  *   ... dedup_remove(d, id); dedup_expire(d, now); dedup_free(d);
  *
  * Candidates. A case is a hit when all of these hold:
@@ -46,7 +46,7 @@
  * that the radius can reach (three, usually): a 3x3 neighbourhood, so a cell
  * border never hides a candidate; the distance then filters exactly.
  *
- * Memory per entry: a 64-byte record (the record array grows by doubling),
+ * Memory per entry: an 80-byte record (the record array grows by doubling),
  * 4 bytes per distinct bigram (at most DEDUP_MAX_BIGRAMS: 2 KB) plus its
  * allocation header, 32-64 bytes of id table (16-byte slots, at most half
  * full), and a share of the cell table and the cell's list (~40 bytes when a
@@ -82,9 +82,12 @@
 
 struct dedup;
 
+#define DEDUP_LABEL_MAX 15 /* a case number, YYYYMMDD-NNNNNN */
+
 /* One candidate of dedup_find. */
 struct dedup_hit {
     int64_t case_id;
+    char label[DEDUP_LABEL_MAX + 1]; /* as given to dedup_add */
     double distance_m;
     int64_t age_s; /* |at - case.at| */
     double text_sim;
@@ -102,13 +105,16 @@ void dedup_free(struct dedup *d);
 /*
  * Index the open case case_id at (lat, lon), reported at `at` (Unix seconds),
  * with its category code ("" or NULL: unknown) and text (UTF-8, may be NULL).
+ * label (its number; NULL: "") comes back with each hit, so a caller needs no
+ * lookup to show one; longer than DEDUP_LABEL_MAX bytes is cut.
  * An id already present is replaced. GZ_EINVAL for coordinates that are not a
  * point on Earth (NaN, |lat| > 90, |lon| > 180: e.g. CASE_NO_COORD; such cases
  * are never candidates), GZ_ELIMIT past DEDUP_MAX_ENTRIES, GZ_ENOMEM. On an
  * error the id is absent afterwards.
  */
-int dedup_add(struct dedup *d, int64_t case_id, double lat, double lon, int64_t at,
-              const char *category, const char *text) __attribute__((warn_unused_result));
+int dedup_add(struct dedup *d, int64_t case_id, const char *label, double lat, double lon,
+              int64_t at, const char *category, const char *text)
+    __attribute__((warn_unused_result));
 
 /* Forget a case (it closed, was merged or found invalid); no-op when absent. */
 void dedup_remove(struct dedup *d, int64_t case_id);

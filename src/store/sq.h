@@ -34,8 +34,8 @@ struct sqconn {
     bool hooks_dirty;
     int64_t group_event;
     bool group_outbox;
-    bool group_cases; /* the group inserted cases: the search indexer has work */
-    bool group_kb;    /* the group changed the knowledge base's indexes (sq_vocab.c) */
+    int64_t group_case; /* the newest case the group inserted: the search indexer has work */
+    bool group_kb;      /* the group changed the knowledge base's indexes (sq_vocab.c) */
 };
 
 /* A unit of work for the writer: runs inside a transaction, in its own savepoint. */
@@ -83,7 +83,9 @@ struct sqstore {
     pthread_mutex_t idx_lock;
     pthread_cond_t idx_wake, idx_done;
     bool idx_poked, idx_stopping;
+    int idx_waiters; /* searches waiting for the index */
     int64_t idx_indexed;
+    atomic_llong newest_case; /* the newest case id committed by this process's writer */
 
     /* the knowledge base's vocabulary (sq_vocab.c): kbv under kbv_lock; kb_gen counts this
        process's committed changes to the base */
@@ -135,6 +137,7 @@ void sq_conn_close(struct sqconn *c);
 int sq_index_open(struct sqstore *s, struct gz_err *err);
 int sq_index_start(struct sqstore *s, struct gz_err *err);
 void sq_index_poke(struct sqstore *s);
+int64_t sq_index_behind(struct store *s);
 int sq_index_wait(struct sqstore *s, struct sqconn *c, struct gz_err *err);
 void sq_index_close(struct sqstore *s);
 

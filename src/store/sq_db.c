@@ -320,14 +320,18 @@ static void after_group(struct sqstore *s, int rc)
     struct sqconn *c = s->writer;
     struct gz_err err;
     int64_t last = c->group_event;
-    bool outbox = c->group_outbox, cases = c->group_cases, kb = c->group_kb;
+    bool outbox = c->group_outbox, kb = c->group_kb;
+    int64_t newest = c->group_case;
 
     c->group_event = 0;
     c->group_outbox = false;
-    c->group_cases = false;
+    c->group_case = 0;
     c->group_kb = false;
-    if (!rc && cases && s->idx_init)
+    if (!rc && newest && s->idx_init) {
+        if (newest > atomic_load(&s->newest_case))
+            atomic_store(&s->newest_case, newest);
         sq_index_poke(s);
+    }
     if (!rc && kb)
         atomic_fetch_add(&s->kb_gen, 1); /* after the commit: a rebuild from now sees it */
     if (c->hooks_dirty) {

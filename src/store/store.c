@@ -31,6 +31,11 @@ int store_schema_version(struct store *s)
 {
     return s->ops->schema_version(s);
 }
+int64_t store_search_behind(struct store *s)
+{
+    return s->ops->search_behind(s);
+}
+
 int store_schema_latest(void)
 {
     return store_sqlite_latest();
@@ -227,14 +232,6 @@ int store_case_events(struct store *s, int64_t case_id, store_event_fn fn, void 
 int store_events_walk(struct store *s, store_event_fn fn, void *ctx, struct gz_err *err)
 {
     return s->ops->events_walk(s, fn, ctx, err);
-}
-
-int store_case_numbers(struct store *s, const int64_t *ids, size_t n,
-                       char (*numbers)[CASE_NUMBER_LEN + 1], struct gz_err *err)
-{
-    if (n > STORE_NUMBERS_MAX)
-        return gz_fail(err, GZ_EINVAL, "", "at most %d numbers at once", STORE_NUMBERS_MAX);
-    return s->ops->case_numbers(s, ids, n, numbers, err);
 }
 
 int store_case_units(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,

@@ -44,6 +44,8 @@ struct store *store_open(const char *url, const struct store_options *opt, struc
 void store_close(struct store *s);
 /* Schema version of the open database, and the newest this binary knows. */
 int store_schema_version(struct store *s);
+/* Cases acknowledged but not yet in the search index (it follows intake, a burst later). */
+int64_t store_search_behind(struct store *s);
 int store_schema_latest(void);
 
 /* A page of a keyset-paginated list: items after `after` (id or code), at most `limit`. */
@@ -237,11 +239,6 @@ int store_case_events(struct store *s, int64_t case_id, store_event_fn fn, void 
 int store_events_walk(struct store *s, store_event_fn fn, void *ctx, struct gz_err *err)
     __attribute__((warn_unused_result));
 
-/* The numbers of up to STORE_NUMBERS_MAX cases by id, in one read ("" for an id not found). */
-#define STORE_NUMBERS_MAX 8
-int store_case_numbers(struct store *s, const int64_t *ids, size_t n,
-                       char (*numbers)[CASE_NUMBER_LEN + 1], struct gz_err *err)
-    __attribute__((warn_unused_result));
 /* Units party to a case (lead first, then co-units). */
 int store_case_units(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
                      struct gz_err *err) __attribute__((warn_unused_result));

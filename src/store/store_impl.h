@@ -11,6 +11,7 @@ struct store_ops {
     const char *name;
     void (*close)(struct store *s);
     int (*schema_version)(struct store *s);
+    int64_t (*search_behind)(struct store *s);
 
     int (*unit_create)(struct store *, struct unit *, const char *, struct gz_err *);
     int (*unit_update)(struct store *, struct unit *, const char *, struct gz_err *);
@@ -61,8 +62,6 @@ struct store_ops {
     int (*case_events)(struct store *s, int64_t case_id, store_event_fn fn, void *ctx,
                        struct gz_err *err);
     int (*events_walk)(struct store *s, store_event_fn fn, void *ctx, struct gz_err *err);
-    int (*case_numbers)(struct store *s, const int64_t *ids, size_t n,
-                        char (*numbers)[CASE_NUMBER_LEN + 1], struct gz_err *err);
     int (*case_units)(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
                       struct gz_err *err);
     int (*case_due)(struct store *s, int64_t now, store_number_fn fn, void *ctx,

@@ -52,8 +52,6 @@ int sqo_case_update(struct store *s, const char *number, const char *other_numbe
 int sqo_case_events(struct store *s, int64_t case_id, store_event_fn fn, void *ctx,
                     struct gz_err *err);
 int sqo_events_walk(struct store *s, store_event_fn fn, void *ctx, struct gz_err *err);
-int sqo_case_numbers(struct store *s, const int64_t *ids, size_t n,
-                     char (*numbers)[CASE_NUMBER_LEN + 1], struct gz_err *err);
 int sqo_case_units(struct store *s, int64_t case_id, int64_t *units, size_t max, size_t *n,
                    struct gz_err *err);
 int sqo_case_due(struct store *s, int64_t now, store_number_fn fn, void *ctx, struct gz_err *err);

@@ -388,8 +388,8 @@ static int case_insert(struct sqconn *c, struct case_rec *cr, struct gz_err *err
     if (rc != SQLITE_DONE)
         return sq_fail(c, rc, err);
     cr->id = sqlite3_last_insert_rowid(c->db);
-    cr->version = 1;       /* the column's default */
-    c->group_cases = true; /* searchable once the indexer has it (sq_index.c) */
+    cr->version = 1;        /* the column's default */
+    c->group_case = cr->id; /* searchable once the indexer has it (sq_index.c) */
     return 0;
 }
 
@@ -658,32 +658,6 @@ int sqo_case_update(struct store *s, const char *number, const char *other_numbe
 
     if (rc)
         case_release(out);
-    return rc;
-}
-
-int sqo_case_numbers(struct store *s, const int64_t *ids, size_t n,
-                     char (*numbers)[CASE_NUMBER_LEN + 1], struct gz_err *err)
-{
-    static const char sql[] = "SELECT id, number FROM cases WHERE id IN (?1, ?2, ?3, ?4, ?5,"
-                              " ?6, ?7, ?8)";
-    struct sqstore *sq = (struct sqstore *)s;
-    struct sqconn *c;
-    sqlite3_stmt *st = sq_read_begin(sq, sql, &c, err);
-    int rc;
-
-    _Static_assert(STORE_NUMBERS_MAX == 8, "one parameter per number");
-    if (!st)
-        return GZ_EIO;
-    for (size_t i = 0; i < n; i++) {
-        numbers[i][0] = '\0';
-        sqlite3_bind_int64(st, (int)i + 1, ids[i]); /* the others stay NULL: no match */
-    }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        for (size_t i = 0; i < n; i++)
-            if (ids[i] == sqlite3_column_int64(st, 0))
-                sq_col_text(st, 1, numbers[i], CASE_NUMBER_LEN + 1);
-    rc = sq_step_result(c, rc, err);
-    sq_read_end(sq, c, st);
     return rc;
 }
 

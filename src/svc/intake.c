@@ -19,7 +19,6 @@
 #include "util/timeutil.h"
 
 #define DUP_MAX 5
-_Static_assert(DUP_MAX <= STORE_NUMBERS_MAX, "one read for the numbers of the hits");
 
 int intake_limits(struct store *s, const char *code, struct sla_limits *l, struct gz_err *err)
 {
@@ -92,27 +91,21 @@ static json_t *suggest(const struct intake_deps *d, const struct case_rec *c, st
 static json_t *duplicates(const struct intake_deps *d, const struct case_rec *c)
 {
     struct dedup_hit hits[DUP_MAX];
-    int64_t ids[DUP_MAX];
-    char numbers[DUP_MAX][CASE_NUMBER_LEN + 1];
-    struct gz_err err = {0};
     size_t n;
     json_t *out;
 
     if (!d->dedup || c->lat == CASE_NO_COORD)
         return NULL;
     n = dedup_find(d->dedup, c->lat, c->lon, c->created_at, c->category, c->text, hits, DUP_MAX);
-    for (size_t i = 0; i < n; i++)
-        ids[i] = hits[i].case_id;
-    if (!n || store_case_numbers(d->store, ids, n, numbers, &err))
+    if (!n)
         return NULL;
     out = json_array();
     for (size_t i = 0; i < n; i++)
-        if (numbers[i][0])
-            json_array_append_new(
-                out, json_pack("{s:s, s:f, s:f, s:I, s:f, s:b}", "number", numbers[i], "score",
-                               hits[i].score, "distance_m", hits[i].distance_m, "age_s",
-                               (json_int_t)hits[i].age_s, "text_similarity", hits[i].text_sim,
-                               "likely", hits[i].score >= DEDUP_THRESHOLD));
+        json_array_append_new(out, json_pack("{s:s, s:f, s:f, s:I, s:f, s:b}", "number",
+                                             hits[i].label, "score", hits[i].score, "distance_m",
+                                             hits[i].distance_m, "age_s", (json_int_t)hits[i].age_s,
+                                             "text_similarity", hits[i].text_sim, "likely",
+                                             hits[i].score >= DEDUP_THRESHOLD));
     return out;
 }
 
@@ -362,7 +355,7 @@ int intake_submit(const struct intake_deps *d, struct case_rec *c, int64_t actor
     if (rc || out->replayed)
         return rc;
     if (d->dedup && c->lat != CASE_NO_COORD &&
-        dedup_add(d->dedup, c->id, c->lat, c->lon, c->created_at, c->category, c->text))
+        dedup_add(d->dedup, c->id, c->number, c->lat, c->lon, c->created_at, c->category, c->text))
         log_warn("case %s: not in the duplicate index", c->number);
     return 0;
 }

@@ -1,4 +1,4 @@
-"""GET /api/v1/health: no auth, version, schema and uptime."""
+"""GET /api/v1/health: no auth, version, schema, uptime and the search index's lag."""
 import time
 import unittest
 
@@ -34,6 +34,15 @@ class HealthTest(ApiTest):
         p = run_cli("version")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(p.stdout.strip(), "gongzhi " + body["version"])
+
+    def test_search_behind_is_zero_once_a_search_ran(self):
+        self.ok(self.post("/api/v1/cases", {"channel": "hotline", "text": "健康检查 路灯不亮"}), 201)
+        # a search waits until the index holds every case it can see
+        items = self.ok(self.get("/api/v1/cases?q=%E5%81%A5%E5%BA%B7%E6%A3%80%E6%9F%A5"))["items"]
+        self.assertEqual(len(items), 1)
+        behind = self.ok(self.req("GET", "/api/v1/health"))["search_behind"]
+        self.assertIsInstance(behind, int)
+        self.assertEqual(behind, 0)
 
     def test_health_rejects_other_methods(self):
         r = self.req("POST", "/api/v1/health", {})

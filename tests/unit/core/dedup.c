@@ -42,13 +42,14 @@ START_TEST(near_identical_text_scores_high)
     struct dedup *d = fresh();
     struct dedup_hit h[4];
 
-    ck_assert_int_eq(dedup_add(d, 7, BJ_LAT, BJ_LON, T0, "0101",
+    ck_assert_int_eq(dedup_add(d, 7, "20260331-000007", BJ_LAT, BJ_LON, T0, "0101",
                                "小区东门口的垃圾桶满了，好几天没人清理，臭味很大"),
                      0);
     ck_assert_uint_eq(find_at(d, 0, 50, T0 + DAY, "0102",
                               "小区东门口垃圾桶满了好几天都没人清理，臭味很大！", h, 4),
                       1);
     ck_assert_int_eq(h[0].case_id, 7);
+    ck_assert_str_eq(h[0].label, "20260331-000007"); /* given back: no lookup needed */
     ck_assert_double_eq_tol(h[0].distance_m, 50.0, 0.01);
     ck_assert_int_eq(h[0].age_s, DAY);
     ck_assert_double_gt(h[0].text_sim, 0.7);
@@ -69,7 +70,8 @@ START_TEST(radius_edge)
     struct dedup *d = fresh();
     struct dedup_hit h[4];
 
-    ck_assert_int_eq(dedup_add(d, 1, BJ_LAT, BJ_LON, T0, "01", "垃圾"), 0);
+    ck_assert_int_eq(
+        dedup_add(d, 1, "a label longer than a case number", BJ_LAT, BJ_LON, T0, "01", "垃圾"), 0);
     ck_assert_uint_eq(find_at(d, 0, 160, T0, "01", "垃圾", h, 4), 0);
     ck_assert_uint_eq(find_at(d, -160, 0, T0, "01", "垃圾", h, 4), 0);
     ck_assert_uint_eq(find_at(d, 110, 110, T0, "01", "垃圾", h, 4), 0); /* 155.6 m */
@@ -77,6 +79,7 @@ START_TEST(radius_edge)
     ck_assert_uint_eq(find_at(d, -149, 0, T0, "01", "垃圾", h, 4), 1);
     ck_assert_uint_eq(find_at(d, 100, -100, T0, "01", "垃圾", h, 4), 1); /* 141.4 m */
     ck_assert_double_eq_tol(h[0].distance_m, 141.42, 0.01);
+    ck_assert_str_eq(h[0].label, "a label longer "); /* cut to DEDUP_LABEL_MAX bytes */
     dedup_free(d);
 }
 END_TEST
@@ -86,7 +89,7 @@ START_TEST(window_edge)
     struct dedup *d = fresh();
     struct dedup_hit h[4];
 
-    ck_assert_int_eq(dedup_add(d, 1, BJ_LAT, BJ_LON, T0, "01", "垃圾"), 0);
+    ck_assert_int_eq(dedup_add(d, 1, NULL, BJ_LAT, BJ_LON, T0, "01", "垃圾"), 0);
     ck_assert_uint_eq(find_at(d, 0, 0, T0 + 15 * DAY, "01", "垃圾", h, 4), 0);
     ck_assert_uint_eq(find_at(d, 0, 0, T0 + 14 * DAY + 1, "01", "垃圾", h, 4), 0);
     ck_assert_uint_eq(find_at(d, 0, 0, T0 + 14 * DAY, "01", "垃圾", h, 4), 1);
@@ -105,7 +108,7 @@ START_TEST(category_subtree)
     struct dedup *d = fresh();
     struct dedup_hit h[4];
 
-    ck_assert_int_eq(dedup_add(d, 1, BJ_LAT, BJ_LON, T0, "0103", "井盖缺失"), 0);
+    ck_assert_int_eq(dedup_add(d, 1, NULL, BJ_LAT, BJ_LON, T0, "0103", "井盖缺失"), 0);
     ck_assert_uint_eq(find_at(d, 10, 0, T0, "02", "井盖缺失", h, 4), 0);
     ck_assert_uint_eq(find_at(d, 10, 0, T0, "0203", "井盖缺失", h, 4), 0);
     ck_assert_uint_eq(find_at(d, 10, 0, T0, "01", "井盖缺失", h, 4), 1);
@@ -113,7 +116,7 @@ START_TEST(category_subtree)
     ck_assert_uint_eq(find_at(d, 10, 0, T0, "", "井盖缺失", h, 4), 1);
     ck_assert_uint_eq(find_at(d, 10, 0, T0, NULL, "井盖缺失", h, 4), 1);
     /* an indexed case of unknown category matches any */
-    ck_assert_int_eq(dedup_add(d, 2, BJ_LAT, BJ_LON, T0, "", "井盖缺失"), 0);
+    ck_assert_int_eq(dedup_add(d, 2, NULL, BJ_LAT, BJ_LON, T0, "", "井盖缺失"), 0);
     ck_assert_uint_eq(find_at(d, 10, 0, T0, "02", "井盖缺失", h, 4), 1);
     ck_assert_int_eq(h[0].case_id, 2);
     dedup_free(d);
@@ -137,7 +140,7 @@ START_TEST(cell_borders)
         for (int step = 0; step < 40; step++) {
             double lat, lon;
             offset(lats[li], 10.0, step * 100.0 / 7, step * 100.0 / 9, &lat, &lon);
-            ck_assert_int_eq(dedup_add(d, 1, lat, lon, T0, "", "x"), 0);
+            ck_assert_int_eq(dedup_add(d, 1, NULL, lat, lon, T0, "", "x"), 0);
             for (int k = 0; k < 32; k++) {
                 double r = 90.0 + (k % 5) * 5.0, a = k * M_PI / 16, qlat, qlon;
                 bool want;
@@ -163,9 +166,9 @@ START_TEST(remove_replace_expire)
     struct dedup *d = fresh();
     struct dedup_hit h[8];
 
-    ck_assert_int_eq(dedup_add(d, 1, BJ_LAT, BJ_LON, T0, "01", "a"), 0);
-    ck_assert_int_eq(dedup_add(d, 2, BJ_LAT, BJ_LON, T0 + 5 * DAY, "01", "b"), 0);
-    ck_assert_int_eq(dedup_add(d, 3, BJ_LAT, BJ_LON, T0 + 10 * DAY, "01", "c"), 0);
+    ck_assert_int_eq(dedup_add(d, 1, NULL, BJ_LAT, BJ_LON, T0, "01", "a"), 0);
+    ck_assert_int_eq(dedup_add(d, 2, NULL, BJ_LAT, BJ_LON, T0 + 5 * DAY, "01", "b"), 0);
+    ck_assert_int_eq(dedup_add(d, 3, NULL, BJ_LAT, BJ_LON, T0 + 10 * DAY, "01", "c"), 0);
     ck_assert_uint_eq(dedup_count(d), 3);
     ck_assert_uint_eq(find_at(d, 0, 0, T0 + 10 * DAY, "01", "", h, 8), 3);
     dedup_remove(d, 2);
@@ -174,7 +177,7 @@ START_TEST(remove_replace_expire)
     ck_assert_uint_eq(dedup_count(d), 2);
     ck_assert_uint_eq(find_at(d, 0, 0, T0 + 10 * DAY, "01", "", h, 8), 2);
     /* replacing moves case 3 1 km away: found there, not here */
-    ck_assert_int_eq(dedup_add(d, 3, BJ_LAT + 0.01, BJ_LON, T0 + 10 * DAY, "01", "c"), 0);
+    ck_assert_int_eq(dedup_add(d, 3, NULL, BJ_LAT + 0.01, BJ_LON, T0 + 10 * DAY, "01", "c"), 0);
     ck_assert_uint_eq(dedup_count(d), 2);
     ck_assert_uint_eq(find_at(d, 0, 0, T0 + 10 * DAY, "01", "", h, 8), 1);
     ck_assert_int_eq(h[0].case_id, 1);
@@ -188,7 +191,7 @@ START_TEST(remove_replace_expire)
     ck_assert_uint_eq(find_at(d, 0, 0, T0 + 10 * DAY, "01", "", h, 8), 0);
     dedup_expire(d, T0 + 100 * DAY);
     ck_assert_uint_eq(dedup_count(d), 0);
-    ck_assert_int_eq(dedup_add(d, 4, BJ_LAT, BJ_LON, T0, "01", "d"), 0);
+    ck_assert_int_eq(dedup_add(d, 4, NULL, BJ_LAT, BJ_LON, T0, "01", "d"), 0);
     ck_assert_uint_eq(find_at(d, 0, 0, T0, "01", "", h, 8), 1);
     dedup_free(d);
 }
@@ -202,19 +205,19 @@ START_TEST(bad_input)
     ck_assert_ptr_null(dedup_new(0.5, DAY));
     ck_assert_ptr_null(dedup_new(NAN, DAY));
     ck_assert_ptr_null(dedup_new(150, 0));
-    ck_assert_int_eq(dedup_add(d, 1, BJ_LAT, BJ_LON, T0, "01", "a"), 0);
-    ck_assert_int_eq(dedup_add(d, 1, 999.0, 999.0, T0, "01", "a"), GZ_EINVAL);
+    ck_assert_int_eq(dedup_add(d, 1, NULL, BJ_LAT, BJ_LON, T0, "01", "a"), 0);
+    ck_assert_int_eq(dedup_add(d, 1, NULL, 999.0, 999.0, T0, "01", "a"), GZ_EINVAL);
     ck_assert_uint_eq(dedup_count(d), 0); /* an error leaves the id absent */
-    ck_assert_int_eq(dedup_add(d, 2, NAN, BJ_LON, T0, "01", "a"), GZ_EINVAL);
-    ck_assert_int_eq(dedup_add(d, 3, BJ_LAT, 180.5, T0, "01", "a"), GZ_EINVAL);
-    ck_assert_int_eq(dedup_add(d, 4, BJ_LAT, BJ_LON, T0, NULL, NULL), 0);
-    ck_assert_int_eq(dedup_add(d, 5, BJ_LAT, BJ_LON, T0, "0", "\xff\xfe"), 0);
+    ck_assert_int_eq(dedup_add(d, 2, NULL, NAN, BJ_LON, T0, "01", "a"), GZ_EINVAL);
+    ck_assert_int_eq(dedup_add(d, 3, NULL, BJ_LAT, 180.5, T0, "01", "a"), GZ_EINVAL);
+    ck_assert_int_eq(dedup_add(d, 4, NULL, BJ_LAT, BJ_LON, T0, NULL, NULL), 0);
+    ck_assert_int_eq(dedup_add(d, 5, NULL, BJ_LAT, BJ_LON, T0, "0", "\xff\xfe"), 0);
     ck_assert_uint_eq(dedup_find(d, 999.0, 999.0, T0, "", "a", h, 2), 0);
     ck_assert_uint_eq(dedup_find(d, BJ_LAT, BJ_LON, T0, "", "a", h, 0), 0);
     ck_assert_uint_eq(dedup_find(d, BJ_LAT, BJ_LON, T0, "09", NULL, h, 2), 2);
     /* the poles: a query there looks at whole rows, and still answers */
-    ck_assert_int_eq(dedup_add(d, 6, 90.0, 0.0, T0, "", "a"), 0);
-    ck_assert_int_eq(dedup_add(d, 7, 89.9995, -179.0, T0, "", "a"), 0);
+    ck_assert_int_eq(dedup_add(d, 6, NULL, 90.0, 0.0, T0, "", "a"), 0);
+    ck_assert_int_eq(dedup_add(d, 7, NULL, 89.9995, -179.0, T0, "", "a"), 0);
     ck_assert_uint_eq(dedup_find(d, 90.0, -180.0, T0, "", "a", h, 2), 2);
     ck_assert_uint_eq(dedup_find(d, -90.0, 0.0, T0, "", "a", h, 2), 0);
     dedup_free(d);
@@ -273,11 +276,11 @@ START_TEST(ordering_by_score)
     struct dedup_hit h[8], top[2];
     size_t n;
 
-    ck_assert_int_eq(dedup_add(d, 1, BJ_LAT, BJ_LON, T0, "01", "路灯不亮"), 0);
-    ck_assert_int_eq(dedup_add(d, 2, BJ_LAT + 0.0005, BJ_LON, T0, "01", "垃圾很多"), 0);
-    ck_assert_int_eq(dedup_add(d, 3, BJ_LAT, BJ_LON + 0.001, T0, "01", "垃圾很臭"), 0);
-    ck_assert_int_eq(dedup_add(d, 4, BJ_LAT, BJ_LON, T0 - 3 * DAY, "01", "垃圾很多"), 0);
-    ck_assert_int_eq(dedup_add(d, 5, BJ_LAT, BJ_LON, T0, "01", "垃圾很多"), 0);
+    ck_assert_int_eq(dedup_add(d, 1, NULL, BJ_LAT, BJ_LON, T0, "01", "路灯不亮"), 0);
+    ck_assert_int_eq(dedup_add(d, 2, NULL, BJ_LAT + 0.0005, BJ_LON, T0, "01", "垃圾很多"), 0);
+    ck_assert_int_eq(dedup_add(d, 3, NULL, BJ_LAT, BJ_LON + 0.001, T0, "01", "垃圾很臭"), 0);
+    ck_assert_int_eq(dedup_add(d, 4, NULL, BJ_LAT, BJ_LON, T0 - 3 * DAY, "01", "垃圾很多"), 0);
+    ck_assert_int_eq(dedup_add(d, 5, NULL, BJ_LAT, BJ_LON, T0, "01", "垃圾很多"), 0);
     n = dedup_find(d, BJ_LAT, BJ_LON, T0, "01", "垃圾很多", h, 8);
     ck_assert_uint_eq(n, 5);
     ck_assert_int_eq(h[0].case_id, 5); /* the same text, place and time: 1 */
@@ -415,7 +418,7 @@ static void random_vs_brute(double lat0, double lon0, double box_m, double radiu
         offset(lat0, lon0, box_m * rnd_unit(), box_m * rnd_unit(), &c->lat, &c->lon);
         c->cat = rnd_cats[rnd() % GZ_ARRAY_LEN(rnd_cats)];
         rnd_text(c->text, sizeof(c->text));
-        ck_assert_int_eq(dedup_add(d, c->id, c->lat, c->lon, c->at, c->cat, c->text), 0);
+        ck_assert_int_eq(dedup_add(d, c->id, NULL, c->lat, c->lon, c->at, c->cat, c->text), 0);
     }
     /* some close, some expire */
     for (size_t i = 0; i < RND_N; i += 7) {
@@ -473,7 +476,7 @@ static void *work(void *arg)
 
     for (int i = 0; i < 2000 && !w->rc; i++) {
         double lat = BJ_LAT + (i % 50) * 0.0003, lon = BJ_LON + (i / 50) * 0.0003;
-        w->rc = dedup_add(w->d, w->base + i, lat, lon, T0 + i, "01", "垃圾很多没人管");
+        w->rc = dedup_add(w->d, w->base + i, NULL, lat, lon, T0 + i, "01", "垃圾很多没人管");
         (void)dedup_find(w->d, lat, lon, T0 + i, "01", "垃圾很多", h, 8);
         if (i % 3 == 0)
             dedup_remove(w->d, w->base + i);

@@ -81,28 +81,6 @@ START_TEST(numbers_and_idempotency)
 }
 END_TEST
 
-/* Numbers by id in one read, in the order asked, "" for an id that names no case. */
-START_TEST(numbers_by_id)
-{
-    char path[300], n1[16], n2[16], out[STORE_NUMBERS_MAX][CASE_NUMBER_LEN + 1];
-    struct store *s = fresh(path, sizeof(path));
-    struct gz_err err = {0};
-    bool replayed;
-    int64_t a = intake(s, "20260331", "一", NULL, n1, &replayed);
-    int64_t b = intake(s, "20260331", "二", NULL, n2, &replayed);
-    int64_t ids[STORE_NUMBERS_MAX + 1] = {b, 999, a, b};
-
-    ck_assert_int_eq(store_case_numbers(s, ids, 4, out, &err), 0);
-    ck_assert_str_eq(out[0], n2);
-    ck_assert_str_eq(out[1], "");
-    ck_assert_str_eq(out[2], n1);
-    ck_assert_str_eq(out[3], n2);
-    ck_assert_int_eq(store_case_numbers(s, ids, 0, out, &err), 0);
-    ck_assert_int_eq(store_case_numbers(s, ids, STORE_NUMBERS_MAX + 1, out, &err), GZ_EINVAL);
-    store_close(s);
-}
-END_TEST
-
 struct count {
     int n;
     char kinds[256];
@@ -207,7 +185,6 @@ Suite *suite_store_cases(void)
 
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, numbers_and_idempotency);
-    tcase_add_test(tc, numbers_by_id);
     tcase_add_test(tc, update_writes_row_event_and_units);
     tcase_add_test(tc, events_chain_and_are_append_only);
     suite_add_tcase(s, tc);
