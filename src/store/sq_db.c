@@ -299,19 +299,28 @@ static struct sqjob *take_group(struct sqstore *s)
     return head;
 }
 
+/* A statement without results, prepared once (sqlite3_exec compiles its text each time). */
+static int run_cached(struct sqconn *c, const char *sql, struct gz_err *err)
+{
+    sqlite3_stmt *st = sq_stmt(c, sql, err);
+
+    return st ? sq_step_done(c, st, err) : GZ_EIO;
+}
+
 static void run_job(struct sqconn *c, struct sqjob *j)
 {
+    static const char savepoint[] = "SAVEPOINT job", rollback[] = "ROLLBACK TO job",
+                      release[] = "RELEASE job";
     struct gz_err ignored;
 
-    if (sq_exec(c, "SAVEPOINT job", j->err)) {
+    if (run_cached(c, savepoint, j->err)) {
         j->rc = GZ_EIO;
         return;
     }
     j->rc = j->fn(c, j->arg, j->err);
-    if (j->rc) {
-        sq_exec(c, "ROLLBACK TO job", &ignored);
-    }
-    sq_exec(c, "RELEASE job", &ignored);
+    if (j->rc)
+        run_cached(c, rollback, &ignored);
+    run_cached(c, release, &ignored);
 }
 
 /* Tell the listeners what the group appended (a hint: they read it), and recount webhooks. */
@@ -350,16 +359,17 @@ static void after_group(struct sqstore *s, int rc)
 
 static void run_group(struct sqstore *s, struct sqjob *group)
 {
+    static const char begin[] = "BEGIN IMMEDIATE", commit[] = "COMMIT";
     struct gz_err err;
     struct sqjob *j;
-    int rc = sq_exec(s->writer, "BEGIN IMMEDIATE", &err);
+    int rc = run_cached(s->writer, begin, &err);
 
     for (j = group; j; j = j->next)
         if (rc)
             j->rc = gz_fail(j->err, GZ_EIO, "", "%s", err.msg);
         else
             run_job(s->writer, j);
-    if (!rc && (rc = sq_exec(s->writer, "COMMIT", &err)) != 0) {
+    if (!rc && (rc = run_cached(s->writer, commit, &err)) != 0) {
         sqlite3_exec(s->writer->db, "ROLLBACK", NULL, NULL, NULL);
         for (j = group; j; j = j->next)
             if (!j->rc)
