@@ -99,6 +99,11 @@ struct sqstore {
     struct sq_principal_slot *pcache;
     atomic_ullong auth_gen;
 
+    /* unit chains and categories (sq_cache.c), valid while org_gen, which counts this process's
+       committed changes to units and categories, has not moved */
+    struct sq_org_cache *org;
+    atomic_ullong org_gen;
+
     /* told after each commit that appended events or outbox rows (store_on_commit) */
     pthread_mutex_t listen_lock;
     int n_listeners;
@@ -152,6 +157,23 @@ struct sq_vocab *sq_vocab_hold(struct sqstore *s, struct sqconn *c, struct gz_er
 void sq_vocab_release(struct sqstore *s);
 bool sq_vocab_keep(void *ctx, bool trigram, const char *term, size_t n);
 void sq_vocab_free(struct sq_vocab *v);
+
+/*
+ * Unit chains and categories in memory (sq_cache.c). get: a hit (copied out),
+ * and in *gen the generation to put a read under; put: keep what was read
+ * under gen (a chain only when whole: n < max). org_changed: after a write to
+ * units or categories; returns rc.
+ */
+int sq_cache_init(struct sqstore *s, struct gz_err *err);
+void sq_cache_free(struct sqstore *s);
+int sq_org_changed(struct sqstore *s, int rc);
+bool sq_chain_get(struct sqstore *s, int64_t unit, int64_t *chain, size_t max, size_t *n,
+                  uint64_t *gen);
+void sq_chain_put(struct sqstore *s, int64_t unit, const int64_t *chain, size_t n, size_t max,
+                  uint64_t gen);
+/* 0: a hit; 1: a miss; -1: out of memory */
+int sq_category_get(struct sqstore *s, const char *code, struct category *out, uint64_t *gen);
+void sq_category_put(struct sqstore *s, const struct category *c, uint64_t gen);
 
 /* After a write to accounts, memberships or tokens: returns rc; cached principals are stale. */
 int sq_auth_changed(struct sqstore *s, int rc);

@@ -522,7 +522,9 @@ struct sqstore *sq_open(const char *path, const struct store_options *opt, struc
     pthread_mutex_init(&s->pc_lock, NULL);
     pthread_cond_init(&s->q_work, NULL);
     pthread_cond_init(&s->ckpt_wake, NULL);
-    s->writer = sq_conn_open(path, SQ_CONN_WRITER, NULL, opt->sync_full, err);
+    s->writer = sq_cache_init(s, err)
+                    ? NULL
+                    : sq_conn_open(path, SQ_CONN_WRITER, NULL, opt->sync_full, err);
     if (!s->writer || migrate(s->writer, target, &s->version, err) || open_index(s, err) ||
         start_threads(s, err)) {
         sq_close(s);
@@ -560,6 +562,7 @@ void sq_close(struct sqstore *s)
     pthread_mutex_destroy(&s->listen_lock);
     pthread_mutex_destroy(&s->kbv_lock);
     pthread_mutex_destroy(&s->pc_lock);
+    sq_cache_free(s);
     free(s->pcache);
     sq_vocab_free(s->kbv);
     pthread_mutex_destroy(&s->pool_lock);

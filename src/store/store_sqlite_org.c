@@ -219,14 +219,16 @@ int sqo_unit_create(struct store *s, struct unit *u, const char *pc, struct gz_e
 {
     struct unit_job j = {u, pc};
 
-    return sq_write((struct sqstore *)s, job_unit_create, &j, err);
+    return sq_org_changed((struct sqstore *)s,
+                          sq_write((struct sqstore *)s, job_unit_create, &j, err));
 }
 
 int sqo_unit_update(struct store *s, struct unit *u, const char *pc, struct gz_err *err)
 {
     struct unit_job j = {u, pc};
 
-    return sq_write((struct sqstore *)s, job_unit_update, &j, err);
+    return sq_org_changed((struct sqstore *)s,
+                          sq_write((struct sqstore *)s, job_unit_update, &j, err));
 }
 
 int sqo_unit_get(struct store *s, int64_t id, const char *code, struct unit *out, char *pc,
@@ -308,10 +310,17 @@ int sqo_unit_chain(struct store *s, int64_t id, int64_t *chain, size_t max, size
                    struct gz_err *err)
 {
     struct sqstore *sq = (struct sqstore *)s;
-    struct sqconn *c = sq_reader(sq, err);
-    int rc = c ? chain_rows(c, id, chain, max, n, err) : GZ_EIO;
+    struct sqconn *c;
+    uint64_t gen;
+    int rc;
 
+    if (sq_chain_get(sq, id, chain, max, n, &gen))
+        return 0;
+    c = sq_reader(sq, err);
+    rc = c ? chain_rows(c, id, chain, max, n, err) : GZ_EIO;
     sq_reader_put(sq, c);
+    if (!rc)
+        sq_chain_put(sq, id, chain, *n, max, gen);
     return rc;
 }
 
@@ -370,7 +379,8 @@ int sqo_unit_import(struct store *s, struct unit *units, char (*pcs)[GZ_MAX_CODE
 {
     struct unit_import_job j = {units, pcs, n, progress, pctx, bad};
 
-    return sq_write((struct sqstore *)s, job_unit_import, &j, err);
+    return sq_org_changed((struct sqstore *)s,
+                          sq_write((struct sqstore *)s, job_unit_import, &j, err));
 }
 
 /* ---- categories ---- */
@@ -507,17 +517,23 @@ int sqo_category_put(struct store *s, const struct category *c, bool create, str
 {
     struct cat_job j = {c, create ? 0 : 1};
 
-    return sq_write((struct sqstore *)s, job_category_put, &j, err);
+    return sq_org_changed((struct sqstore *)s,
+                          sq_write((struct sqstore *)s, job_category_put, &j, err));
 }
 
 int sqo_category_get(struct store *s, const char *code, struct category *out, struct gz_err *err)
 {
     static const char sql[] = "SELECT " CAT_COLS " FROM categories WHERE code = ?1";
     struct sqstore *sq = (struct sqstore *)s;
-    struct sqconn *c = sq_reader(sq, err);
-    sqlite3_stmt *st = c ? sq_stmt(c, sql, err) : NULL;
-    int rc;
+    struct sqconn *c;
+    sqlite3_stmt *st;
+    uint64_t gen;
+    int rc = sq_category_get(sq, code, out, &gen);
 
+    if (rc <= 0)
+        return rc ? gz_fail(err, GZ_ENOMEM, "", "out of memory") : 0;
+    c = sq_reader(sq, err);
+    st = c ? sq_stmt(c, sql, err) : NULL;
     if (!st) {
         sq_reader_put(sq, c);
         return GZ_EIO;
@@ -526,6 +542,7 @@ int sqo_category_get(struct store *s, const char *code, struct category *out, st
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         category_from_row(st, out);
+        sq_category_put(sq, out, gen);
         rc = 0;
     } else {
         rc = rc == SQLITE_DONE ? gz_fail(err, GZ_ENOTFOUND, "code", "category %s not found", code)
@@ -613,7 +630,8 @@ int sqo_category_import(struct store *s, struct category *cats, size_t n,
             if (category_depth(cats[i].code) == depth)
                 j.order[k++] = i;
     j.n = k;
-    rc = sq_write((struct sqstore *)s, job_category_import, &j, err);
+    rc = sq_org_changed((struct sqstore *)s,
+                        sq_write((struct sqstore *)s, job_category_import, &j, err));
     free(j.order);
     return rc;
 }

@@ -5,13 +5,16 @@
 #include "gz.h"
 
 #include <pthread.h>
+#include <unistd.h>
 
 #include "store/store.h"
 #include "t.h"
 
+static char path[300];
+
 static struct store *fresh(void)
 {
-    char dir[256], path[300];
+    char dir[256];
     struct gz_err err = {0};
     struct store *s;
 
@@ -200,6 +203,56 @@ START_TEST(categories_crud)
 }
 END_TEST
 
+/*
+ * Chains and categories are cached: a change in this process shows at the
+ * next read, another process's within a second; a chain cut short by the
+ * caller's room is never taken for a whole one.
+ */
+START_TEST(cached_chains_and_categories_follow_changes)
+{
+    struct store *s = fresh(), *other;
+    struct gz_err err = {0};
+    struct category c = cat("02", "街面秩序"), got;
+    int64_t chain[8], d2, s1;
+    struct unit u;
+    size_t n;
+
+    add(s, "city", UNIT_CITY, NULL, 0);
+    add(s, "d1", UNIT_DISTRICT, "city", 0);
+    d2 = add(s, "d2", UNIT_DISTRICT, "city", 0);
+    s1 = add(s, "s1", UNIT_STREET, "d1", 0);
+    ck_assert_int_eq(store_unit_chain(s, s1, chain, 2, &n, &err), 0);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(store_unit_chain(s, s1, chain, 8, &n, &err), 0);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_int_eq(store_unit_get_by_code(s, "s1", &u, NULL, &err), 0);
+    ck_assert_int_eq(store_unit_update(s, &u, "d2", &err), 0);
+    unit_release(&u);
+    ck_assert_int_eq(store_unit_chain(s, s1, chain, 8, &n, &err), 0);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_int_eq(chain[1], d2);
+
+    c.kb_answer = strdup("每天七点到九点投放。");
+    ck_assert_int_eq(store_category_create(s, &c, &err), 0);
+    for (int i = 0; i < 2; i++) { /* a hit hands out its own copy */
+        ck_assert_int_eq(store_category_get(s, "02", &got, &err), 0);
+        ck_assert_str_eq(got.kb_answer, "每天七点到九点投放。");
+        category_release(&got);
+    }
+    other = store_open(path, NULL, &err); /* as another process would */
+    ck_assert_ptr_nonnull(other);
+    snprintf(c.name, sizeof(c.name), "街面秩序管理");
+    ck_assert_int_eq(store_category_update(other, &c, &err), 0);
+    store_close(other);
+    sleep(2);
+    ck_assert_int_eq(store_category_get(s, "02", &got, &err), 0);
+    ck_assert_str_eq(got.name, "街面秩序管理");
+    category_release(&got);
+    category_release(&c);
+    store_close(s);
+}
+END_TEST
+
 Suite *suite_store_org(void)
 {
     Suite *s = suite_create("store/org");
@@ -211,6 +264,7 @@ Suite *suite_store_org(void)
     tcase_add_test(tc, concurrent_writes_all_land);
     tcase_add_test(tc, list_pages_by_id);
     tcase_add_test(tc, categories_crud);
+    tcase_add_test(tc, cached_chains_and_categories_follow_changes);
     suite_add_tcase(s, tc);
     return s;
 }
