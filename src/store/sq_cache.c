@@ -10,6 +10,7 @@
 #include "gz.h"
 
 #include "store/sq.h"
+#include "util/text.h"
 #include "util/timeutil.h"
 
 #define SQ_CACHE_TTL_S 1.0
@@ -105,11 +106,7 @@ void sq_chain_put(struct sqstore *s, int64_t unit, const int64_t *chain, size_t 
 
 static struct sq_cat_slot *cat_slot(struct sqstore *s, const char *code)
 {
-    uint64_t h = 1469598103934665603ULL;
-
-    for (const char *p = code; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    return &s->org->cats[h % CAT_SLOTS];
+    return &s->org->cats[text_hash(code, strlen(code)) % CAT_SLOTS];
 }
 
 int sq_category_get(struct sqstore *s, const char *code, struct category *out, uint64_t *gen)

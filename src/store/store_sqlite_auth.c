@@ -7,6 +7,7 @@
 
 #include "store/sq.h"
 #include "store/store_sqlite.h"
+#include "util/text.h"
 #include "util/timeutil.h"
 
 #define ACCOUNT_COLS "id, login, name, phone, active, created_at, pw_hash"
@@ -364,11 +365,7 @@ struct sq_principal_slot {
 
 static struct sq_principal_slot *pc_slot(struct sqstore *sq, const char *hash)
 {
-    uint64_t h = 1469598103934665603ULL;
-
-    for (const char *p = hash; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    return &sq->pcache[h % PC_SLOTS];
+    return &sq->pcache[text_hash(hash, strlen(hash)) % PC_SLOTS];
 }
 
 static bool pc_get(struct sqstore *sq, const char *hash, uint64_t gen, int64_t now,

@@ -1,12 +1,13 @@
 /*
  * strset.c - see strset.h. Linear probing in a power-of-two table kept at
- * most half full; each slot holds the hash and a length-prefixed copy.
+ * most half full; each slot holds the hash (text_hash) and a copy.
  */
 #include "gz.h"
 
 #include <stdint.h>
 
 #include "util/strset.h"
+#include "util/text.h"
 
 struct slot {
     uint64_t hash;
@@ -18,17 +19,6 @@ struct strset {
     struct slot *slots;
     size_t cap, n;
 };
-
-static uint64_t fnv1a(const char *p, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
 struct strset *strset_new(void)
 {
@@ -77,7 +67,7 @@ static int grow(struct strset *s)
 
 int strset_add(struct strset *s, const char *p, size_t n)
 {
-    uint64_t h = fnv1a(p, n);
+    uint64_t h = text_hash(p, n);
     struct slot *sl = find(s, h, p, n);
 
     if (sl->p)
@@ -99,7 +89,7 @@ int strset_add(struct strset *s, const char *p, size_t n)
 
 bool strset_has(const struct strset *s, const char *p, size_t n)
 {
-    return find(s, fnv1a(p, n), p, n)->p != NULL;
+    return find(s, text_hash(p, n), p, n)->p != NULL;
 }
 
 size_t strset_count(const struct strset *s)

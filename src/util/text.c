@@ -63,6 +63,15 @@ size_t text_utf8_len(const char *s)
     return n;
 }
 
+uint64_t text_hash(const char *p, size_t n)
+{
+    uint64_t h = 14695981039346656037ULL;
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h;
+}
+
 bool text_copy(char *dst, size_t size, const char *src)
 {
     size_t n = strlen(src);

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* True when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or NULs). */
 bool text_utf8_valid(const char *s, size_t n);
@@ -14,6 +15,8 @@ bool text_utf8_valid(const char *s, size_t n);
 size_t text_utf8_len(const char *s);
 /* Copy src into dst[size], truncating at a character boundary; returns false if truncated. */
 bool text_copy(char *dst, size_t size, const char *src);
+/* FNV-1a of p[0..n): the hash of the in-memory tables keyed by text. */
+uint64_t text_hash(const char *p, size_t n);
 /* [A-Za-z0-9_.-], 1..max bytes, starting with a letter or digit. */
 bool text_is_code(const char *s, size_t max);
 /* Phone: optional '+', then digits with optional '-' or ' ', 5..20 digits. */

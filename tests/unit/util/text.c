@@ -50,6 +50,16 @@ START_TEST(codes_phones_integers)
 }
 END_TEST
 
+START_TEST(hash_is_fnv1a)
+{
+    /* the published FNV-1a 64 test vectors */
+    ck_assert_uint_eq(text_hash("", 0), 0xcbf29ce484222325ULL);
+    ck_assert_uint_eq(text_hash("a", 1), 0xaf63dc4c8601ec8cULL);
+    ck_assert_uint_eq(text_hash("foobar", 6), 0x85944171f73967e8ULL);
+    ck_assert_uint_ne(text_hash("垃圾", strlen("垃圾")), text_hash("圾垃", strlen("圾垃")));
+}
+END_TEST
+
 Suite *suite_util_text(void)
 {
     Suite *s = suite_create("util/text");
@@ -58,6 +68,7 @@ Suite *suite_util_text(void)
     tcase_add_test(tc, utf8_valid_and_invalid);
     tcase_add_test(tc, copy_truncates_on_char_boundary);
     tcase_add_test(tc, codes_phones_integers);
+    tcase_add_test(tc, hash_is_fnv1a);
     suite_add_tcase(s, tc);
     return s;
 }
