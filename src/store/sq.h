@@ -16,7 +16,7 @@
 #define SQ_CACHE 64      /* prepared statements kept per connection */
 #define SQ_GROUP_MAX 512 /* writes committed in one transaction at most */
 #define SQ_BUSY_MS 10000
-#define SQ_CHECKPOINT_PAGES 4000 /* WAL size that wakes the checkpointer */
+#define SQ_CHECKPOINT_PAGES 16000 /* WAL size that wakes the checkpointer */
 
 struct sqconn;
 
