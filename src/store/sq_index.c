@@ -24,8 +24,8 @@
  * (index_defer), so the two cores serve the burst; it catches up after, or
  * once it is 30 s or 300,000 cases behind, or at once when a search waits.
  * Indexing costs about as much CPU as the rest of intake, so the burst rate
- * (bench/run: "intake") is higher than the rate the index keeps up with
- * ("sustained").
+ * (bench/run: "intake") is higher than the rate at which cases are also
+ * searchable (bench/run: "acknowledged and searchable").
  * The file is derived data. It is rebuilt when it is missing, was made for
  * another database (meta 'db' against settings 'search_id') or in another
  * format; rows above the database's newest case are dropped at open (a power
