@@ -570,8 +570,7 @@ static void *pump_main(void *arg)
         struct timespec until;
         int64_t upto;
         bool due;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 1;
+        until = time_deadline(1);
         if (h->notified <= h->head)
             pthread_cond_timedwait(&h->pump_wake, &h->pump_lock, &until);
         due = h->notified > h->head;
@@ -659,8 +658,7 @@ void stream_hub_close(struct stream_hub *h)
     atomic_fetch_add(&h->seq, 1);
     wake_all(h);
     /* libmicrohttpd must not stop with a parked connection: wait for every stream to end */
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += 5;
+    until = time_deadline(5);
     pthread_mutex_lock(&h->wait_lock);
     while (h->subs > 0 && pthread_cond_timedwait(&h->gone, &h->wait_lock, &until) == 0)
         ;

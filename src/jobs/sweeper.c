@@ -178,8 +178,7 @@ static void *sweeper_main(void *arg)
         else if (given)
             log_info("sweep: %d escalations", given);
         pthread_mutex_lock(&w->lock);
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += w->period;
+        until = time_deadline(w->period);
         while (!w->stop && pthread_cond_timedwait(&w->wake, &w->lock, &until) == 0)
             ;
     }

@@ -265,9 +265,7 @@ static void index_sleep(struct sqstore *s, bool failed)
     pthread_mutex_lock(&s->idx_lock);
     if (!s->idx_stopping && !s->idx_poked) {
         if (failed) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_sec += 1;
+            struct timespec until = time_deadline(1);
             pthread_cond_timedwait(&s->idx_wake, &s->idx_lock, &until);
         } else {
             pthread_cond_wait(&s->idx_wake, &s->idx_lock);
@@ -306,13 +304,9 @@ static bool bursting(struct sqstore *s, struct defer *d)
 static void tick(struct sqstore *s, const struct defer *d)
 {
     double left = d->at + SQ_INDEX_TICK_MS / 1000.0 - time_mono();
-    struct timespec until;
 
     while (left > 0 && !s->idx_stopping && !s->idx_waiters) {
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += (long)(left * 1e9);
-        until.tv_sec += until.tv_nsec / 1000000000L;
-        until.tv_nsec %= 1000000000L;
+        struct timespec until = time_deadline(left);
         pthread_cond_timedwait(&s->idx_wake, &s->idx_lock, &until);
         left = d->at + SQ_INDEX_TICK_MS / 1000.0 - time_mono();
     }
@@ -448,13 +442,7 @@ int sq_index_wait(struct sqstore *s, struct sqconn *c, struct gz_err *err)
         return gz_fail(err, GZ_ESCHEMA, "q", "this database has no search index (old schema)");
     if ((rc = newest_case(c, "SELECT max(id) FROM cases", &newest, err)) != 0)
         return rc;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += SQ_INDEX_WAIT_MS / 1000;
-    until.tv_nsec += (long)(SQ_INDEX_WAIT_MS % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    until = time_deadline(SQ_INDEX_WAIT_MS / 1000.0);
     pthread_mutex_lock(&s->idx_lock);
     s->idx_waiters++;
     if (s->idx_indexed < newest) {

@@ -34,6 +34,21 @@ void time_rfc3339(int64_t t, char *out, size_t size)
     strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+struct timespec time_deadline(double seconds)
+{
+    struct timespec ts;
+    long ns = (long)((seconds - (double)(long)seconds) * 1e9);
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += (time_t)seconds;
+    ts.tv_nsec += ns;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
 int64_t time_wall_ms(void)
 {
     struct timespec ts;

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Current time in seconds; fixed to GONGZHI_NOW (epoch seconds) when set. */
 int64_t time_now(void);
@@ -17,5 +18,7 @@ void time_rfc3339(int64_t t, char *out, size_t size);
 
 /* The real clock in milliseconds (never GONGZHI_NOW): when deliveries are due. */
 int64_t time_wall_ms(void);
+/* The real clock `seconds` from now, for pthread_cond_timedwait. */
+struct timespec time_deadline(double seconds);
 
 #endif
