@@ -175,6 +175,9 @@ void sq_chain_put(struct sqstore *s, int64_t unit, const int64_t *chain, size_t 
 int sq_category_get(struct sqstore *s, const char *code, struct category *out, uint64_t *gen);
 void sq_category_put(struct sqstore *s, const struct category *c, uint64_t gen);
 
+/* A setting read on c ("" when it is not set). */
+int sq_setting_read(struct sqconn *c, const char *key, char *out, size_t size, struct gz_err *err);
+
 /* After a write to accounts, memberships or tokens: returns rc; cached principals are stale. */
 int sq_auth_changed(struct sqstore *s, int rc);
 

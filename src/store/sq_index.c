@@ -369,22 +369,14 @@ static void *index_main(void *arg)
 
 int sq_index_open(struct sqstore *s, struct gz_err *err)
 {
-    static const char id_sql[] = "SELECT value FROM settings WHERE key = 'search_id'";
-    char db_id[64] = "";
-    sqlite3_stmt *st;
+    char db_id[64];
     int64_t newest;
     int rc;
 
     if ((size_t)snprintf(s->idx_path, sizeof(s->idx_path), "%s.search", s->path) >=
         sizeof(s->idx_path))
         return gz_fail(err, GZ_EINVAL, "db", "the database path is too long");
-    if (!(st = sq_stmt(s->writer, id_sql, err)))
-        return GZ_EIO;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        sq_col_text(st, 0, db_id, sizeof(db_id));
-    sq_done(st);
-    if ((rc = sq_step_result(s->writer, rc, err)) != 0)
+    if ((rc = sq_setting_read(s->writer, "search_id", db_id, sizeof(db_id), err)) != 0)
         return rc;
     if (!db_id[0])
         return gz_fail(err, GZ_ESCHEMA, "db", "the database has no search_id setting");

@@ -52,22 +52,6 @@ static int read_terms(struct sqconn *c, const char *sql, struct strset *set, str
     return sq_step_result(c, rc, err);
 }
 
-static int read_version(struct sqconn *c, char *out, size_t size, struct gz_err *err)
-{
-    static const char sql[] = "SELECT value FROM settings WHERE key = 'kb.version'";
-    sqlite3_stmt *st = sq_stmt(c, sql, err);
-    int rc;
-
-    if (!st)
-        return GZ_EIO;
-    out[0] = '\0';
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        sq_col_text(st, 0, out, size);
-    sq_done(st);
-    return sq_step_result(c, rc, err);
-}
-
 /* Both vocabularies and the version from one snapshot. */
 static struct sq_vocab *build(struct sqconn *c, uint64_t gen, struct gz_err *err)
 {
@@ -83,7 +67,7 @@ static struct sq_vocab *build(struct sqconn *c, uint64_t gen, struct gz_err *err
         if (!rc)
             rc = read_terms(c, "SELECT term FROM kb_grams_vocab", v->grams, err);
         if (!rc)
-            rc = read_version(c, v->db_version, sizeof(v->db_version), err);
+            rc = sq_setting_read(c, "kb.version", v->db_version, sizeof(v->db_version), err);
         sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
     }
     if (rc) {
@@ -105,7 +89,7 @@ static bool fresh(struct sq_vocab *v, uint64_t gen, struct sqconn *c)
         return false;
     if (time_mono() - v->checked < SQ_VOCAB_CHECK_S)
         return true;
-    if (read_version(c, now, sizeof(now), &err) || strcmp(now, v->db_version) != 0)
+    if (sq_setting_read(c, "kb.version", now, sizeof(now), &err) || strcmp(now, v->db_version) != 0)
         return false;
     v->checked = time_mono();
     return true;

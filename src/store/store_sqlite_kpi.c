@@ -122,24 +122,6 @@ static const struct kpi_role_counts *roles_from(sqlite3_stmt *st, int col,
 
 /* ---- settings the sums depend on ---- */
 
-static int setting_read(struct sqconn *c, const char *key, char *out, size_t size,
-                        struct gz_err *err)
-{
-    static const char sql[] = "SELECT value FROM settings WHERE key = ?1";
-    sqlite3_stmt *st = sq_stmt(c, sql, err);
-    int rc;
-
-    if (!st)
-        return GZ_EIO;
-    out[0] = '\0';
-    sq_bind_text(st, 1, key);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        sq_col_text(st, 0, out, size);
-    sq_done(st);
-    return sq_step_result(c, rc, err);
-}
-
 static int setting_write(struct sqconn *c, const char *key, const char *value, struct gz_err *err)
 {
     static const char sql[] = "INSERT INTO settings(key, value) VALUES(?1, ?2)"
@@ -175,10 +157,10 @@ static int check_basis(struct sqconn *c, const char *zone, const struct kpi_limi
                        bool rebuild, struct gz_err *err)
 {
     char have_zone[128], have_limits[96], limits[96];
-    int rc = setting_read(c, "kpi.zone", have_zone, sizeof(have_zone), err);
+    int rc = sq_setting_read(c, "kpi.zone", have_zone, sizeof(have_zone), err);
 
     if (!rc)
-        rc = setting_read(c, "kpi.limits", have_limits, sizeof(have_limits), err);
+        rc = sq_setting_read(c, "kpi.limits", have_limits, sizeof(have_limits), err);
     if (rc)
         return rc;
     kpi_limits_key(lim, limits, sizeof(limits));
@@ -418,7 +400,7 @@ static int count_events(struct sqconn *c, struct kpi_acc *acc, const struct kpi_
     char mark[32];
     int64_t last;
     sqlite3_stmt *st;
-    int rc = setting_read(c, "kpi.events", mark, sizeof(mark), err), step;
+    int rc = sq_setting_read(c, "kpi.events", mark, sizeof(mark), err), step;
 
     if (rc)
         return rc;

@@ -7,6 +7,23 @@
 #include "store/sq.h"
 #include "store/store_sqlite.h"
 
+int sq_setting_read(struct sqconn *c, const char *key, char *out, size_t size, struct gz_err *err)
+{
+    static const char sql[] = "SELECT value FROM settings WHERE key = ?1";
+    sqlite3_stmt *st = sq_stmt(c, sql, err);
+    int rc;
+
+    if (!st)
+        return GZ_EIO;
+    out[0] = '\0';
+    sq_bind_text(st, 1, key);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        sq_col_text(st, 0, out, size);
+    sq_done(st);
+    return sq_step_result(c, rc, err);
+}
+
 int sqo_setting_get(struct store *s, const char *key, char *out, size_t size, struct gz_err *err)
 {
     static const char sql[] = "SELECT value FROM settings WHERE key = ?1";
