@@ -165,6 +165,8 @@ void sq_vocab_free(struct sq_vocab *v);
  * units or categories; returns rc.
  */
 int sq_cache_init(struct sqstore *s, struct gz_err *err);
+/* Read under gen at `at`, is an entry still good now that the counter is at now_gen? (1 s TTL) */
+bool sq_cache_fresh(uint64_t gen, double at, uint64_t now_gen);
 void sq_cache_free(struct sqstore *s);
 int sq_org_changed(struct sqstore *s, int rc);
 bool sq_chain_get(struct sqstore *s, int64_t unit, int64_t *chain, size_t max, size_t *n,

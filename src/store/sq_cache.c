@@ -65,7 +65,7 @@ int sq_org_changed(struct sqstore *s, int rc)
     return rc;
 }
 
-static bool fresh(uint64_t gen, double at, uint64_t now_gen)
+bool sq_cache_fresh(uint64_t gen, double at, uint64_t now_gen)
 {
     return gen == now_gen && time_mono() - at < SQ_CACHE_TTL_S;
 }
@@ -78,7 +78,7 @@ bool sq_chain_get(struct sqstore *s, int64_t unit, int64_t *chain, size_t max, s
 
     *gen = atomic_load(&s->org_gen);
     pthread_mutex_lock(&s->org->lock);
-    hit = sl->unit == unit && fresh(sl->gen, sl->at, *gen);
+    hit = sl->unit == unit && sq_cache_fresh(sl->gen, sl->at, *gen);
     if (hit) {
         *n = sl->n < max ? sl->n : max;
         memcpy(chain, sl->chain, *n * sizeof(*chain));
@@ -116,7 +116,7 @@ int sq_category_get(struct sqstore *s, const char *code, struct category *out, u
 
     *gen = atomic_load(&s->org_gen);
     pthread_mutex_lock(&s->org->lock);
-    if (sl->used && strcmp(sl->cat.code, code) == 0 && fresh(sl->gen, sl->at, *gen))
+    if (sl->used && strcmp(sl->cat.code, code) == 0 && sq_cache_fresh(sl->gen, sl->at, *gen))
         rc = category_copy(out, &sl->cat) ? -1 : 0;
     pthread_mutex_unlock(&s->org->lock);
     return rc;

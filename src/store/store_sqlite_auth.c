@@ -349,11 +349,10 @@ int sqo_token_purge(struct store *s, int64_t now, struct gz_err *err)
  * serves while no account, membership or token changed in this process since
  * it was read (auth_gen, raised after each such commit, so a logout or a
  * removed role takes effect for the next request), for at most
- * PC_TTL_S (another process's change, e.g. the CLI's), and never past its
+ * 1 s (another process's change, e.g. the CLI's), and never past its
  * token's expiry.
  */
 #define PC_SLOTS 1024
-#define PC_TTL_S 1.0
 
 struct sq_principal_slot {
     char hash[AUTH_TOKEN_HASH_CHARS + 1];
@@ -377,8 +376,8 @@ static bool pc_get(struct sqstore *sq, const char *hash, uint64_t gen, int64_t n
     pthread_mutex_lock(&sq->pc_lock);
     if (sq->pcache) {
         slot = pc_slot(sq, hash);
-        hit = slot->gen == gen && strcmp(slot->hash, hash) == 0 && slot->expires_at > now &&
-              time_mono() - slot->at < PC_TTL_S;
+        hit = strcmp(slot->hash, hash) == 0 && slot->expires_at > now &&
+              sq_cache_fresh(slot->gen, slot->at, gen);
         if (hit)
             *out = slot->p;
     }
