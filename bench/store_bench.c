@@ -65,6 +65,7 @@ static void *worker(void *arg)
 
 static int run_one(const char *base, int threads, int secs)
 {
+    static const char *const sfx[] = {"", "-wal", "-shm", ".search", ".search-wal", ".search-shm"};
     char path[512];
     struct store_options opt = {0};
     struct gz_err err = {0};
@@ -87,9 +88,9 @@ static int run_one(const char *base, int threads, int secs)
     printf("store: %d threads: %.0f cases/s (%ld cases, %ld failed, %.1f s)\n", threads,
            (double)atomic_load(&r.done) / t0, atomic_load(&r.done), atomic_load(&r.failed), t0);
     store_close(r.s);
-    for (const char *sfx = ""; sfx; sfx = *sfx ? (sfx[1] == 'w' ? "-shm" : NULL) : "-wal") {
+    for (size_t i = 0; i < GZ_ARRAY_LEN(sfx); i++) {
         char f[600];
-        snprintf(f, sizeof(f), "%s%s", path, sfx);
+        snprintf(f, sizeof(f), "%s%s", path, sfx[i]);
         unlink(f);
     }
     return 0;

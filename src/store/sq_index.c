@@ -145,19 +145,25 @@ static int index_reset(struct sqconn *c, const char *db_id, struct gz_err *err)
 /* Drop what the index holds above the database's newest case. */
 static int index_clamp(struct sqconn *c, int64_t *indexed, struct gz_err *err)
 {
+    static const char *const drop[] = {"DELETE FROM cases_fts WHERE rowid > ?1",
+                                       "DELETE FROM cases_grams WHERE rowid > ?1"};
     int64_t newest;
-    char sql[160];
     int rc = newest_case(c, "SELECT max(id) FROM db.cases", &newest, err);
 
     if (rc || *indexed <= newest)
         return rc;
     log_warn("search index: it holds cases above %lld, the newest of the database: dropping them",
              (long long)newest);
-    snprintf(sql, sizeof(sql),
-             "BEGIN; DELETE FROM cases_fts WHERE rowid > %lld;"
-             " DELETE FROM cases_grams WHERE rowid > %lld;",
-             (long long)newest, (long long)newest);
-    rc = sq_exec(c, sql, err);
+    rc = sq_exec(c, "BEGIN", err);
+    for (size_t i = 0; !rc && i < GZ_ARRAY_LEN(drop); i++) {
+        sqlite3_stmt *st = sq_stmt(c, drop[i], err);
+        if (!st)
+            rc = GZ_EIO;
+        else {
+            sqlite3_bind_int64(st, 1, newest);
+            rc = sq_step_done(c, st, err);
+        }
+    }
     if (!rc)
         rc = meta_put_id(c, newest, err);
     if (!rc)
