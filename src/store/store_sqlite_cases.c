@@ -13,7 +13,6 @@
 
 #include "store/sq_case.h"
 #include "store/store_sqlite.h"
-#include "util/buf.h"
 #include "util/text.h"
 #include "util/timeutil.h"
 
