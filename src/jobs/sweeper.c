@@ -19,7 +19,7 @@
 #define SWEEP_BATCH 10000
 
 struct numbers {
-    size_t n;
+    size_t n, cap;
     char (*v)[CASE_NUMBER_LEN + 1];
 };
 
@@ -27,7 +27,7 @@ static int collect(void *ctx, const char *number)
 {
     struct numbers *ns = ctx;
 
-    if (ns->n < SWEEP_BATCH)
+    if (ns->n < ns->cap)
         snprintf(ns->v[ns->n++], CASE_NUMBER_LEN + 1, "%s", number);
     return 0;
 }
@@ -106,19 +106,34 @@ static int late_report_fn(void *ctx, struct case_rec *c, struct case_rec *other,
     return 0;
 }
 
-static int late_reports(struct store *s, struct escalate *x, struct numbers *ns, int *given,
-                        struct gz_err *err)
+/* One kind of sweep: which cases are due, and the escalation given to each, at most `per_case`
+ * times. */
+struct sweep_kind {
+    int (*due)(struct store *s, int64_t now, store_number_fn fn, void *ctx, struct gz_err *err);
+    store_case_fn escalate;
+    int per_case;
+};
+
+static const struct sweep_kind deadlines = {store_case_due, escalate_fn, 4};
+static const struct sweep_kind late_whistles = {store_whistle_due, late_report_fn,
+                                                JOINT_MAX_PARTIES};
+
+/* One batch of due cases; *full says whether the batch was full. */
+static int sweep_batch(const struct sweep_kind *k, struct escalate *x, struct numbers *ns,
+                       int *given, bool *full, struct gz_err *err)
 {
     int rc;
 
     ns->n = 0;
-    rc = store_whistle_due(s, x->now, collect, ns, err);
+    rc = k->due(x->s, x->now, collect, ns, err);
+    *full = ns->n == ns->cap;
     for (size_t i = 0; !rc && i < ns->n; i++)
-        for (int k = 0; k < JOINT_MAX_PARTIES; k++) {
+        /* stop at the first refusal: nothing more is due */
+        for (int j = 0; j < k->per_case; j++) {
             struct case_rec out;
             struct gz_err e2 = {0};
             case_init(&out);
-            if (store_case_update(s, ns->v[i], NULL, late_report_fn, x, &out, &e2))
+            if (store_case_update(x->s, ns->v[i], NULL, k->escalate, x, &out, &e2))
                 break;
             case_release(&out);
             ++*given;
@@ -126,30 +141,39 @@ static int late_reports(struct store *s, struct escalate *x, struct numbers *ns,
     return rc;
 }
 
+/* Batch after batch until one is not full: a full batch may leave more behind it. A batch
+ * that gave nothing would only repeat itself. */
+static int sweep(const struct sweep_kind *k, struct escalate *x, struct numbers *ns, int *given,
+                 struct gz_err *err)
+{
+    bool full = true;
+    int rc = 0;
+
+    while (!rc && full) {
+        int before = *given;
+        rc = sweep_batch(k, x, ns, given, &full, err);
+        full = full && *given > before;
+    }
+    return rc;
+}
+
 int sweeper_run(struct store *s, int64_t now, int *given, struct gz_err *err)
 {
-    struct numbers ns = {0, calloc(SWEEP_BATCH, sizeof(*ns.v))};
+    return sweeper_run_batched(s, now, SWEEP_BATCH, given, err);
+}
+
+int sweeper_run_batched(struct store *s, int64_t now, size_t batch, int *given, struct gz_err *err)
+{
+    struct numbers ns = {0, batch, calloc(batch, sizeof(*ns.v))};
     struct escalate x = {s, now};
     int rc;
 
     *given = 0;
     if (!ns.v)
         return gz_fail(err, GZ_ENOMEM, "", "out of memory");
-    rc = store_case_due(s, now, collect, &ns, err);
-    for (size_t i = 0; !rc && i < ns.n; i++) {
-        /* up to four escalations per case; stop when nothing more is due */
-        for (int k = 0; k < 4; k++) {
-            struct case_rec out;
-            struct gz_err e2 = {0};
-            case_init(&out);
-            if (store_case_update(s, ns.v[i], NULL, escalate_fn, &x, &out, &e2))
-                break;
-            case_release(&out);
-            ++*given;
-        }
-    }
+    rc = sweep(&deadlines, &x, &ns, given, err);
     if (!rc)
-        rc = late_reports(s, &x, &ns, given, err);
+        rc = sweep(&late_whistles, &x, &ns, given, err);
     free(ns.v);
     return rc;
 }

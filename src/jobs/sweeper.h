@@ -7,6 +7,7 @@
 #ifndef GZ_SWEEPER_H
 #define GZ_SWEEPER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct gz_err;
@@ -15,6 +16,9 @@ struct sweeper;
 
 /* Give every escalation due at `now`; *given counts the events written. */
 int sweeper_run(struct store *s, int64_t now, int *given, struct gz_err *err)
+    __attribute__((warn_unused_result));
+/* The same, holding at most `batch` (>= 1) case numbers in memory at a time. */
+int sweeper_run_batched(struct store *s, int64_t now, size_t batch, int *given, struct gz_err *err)
     __attribute__((warn_unused_result));
 
 /* A thread that sweeps at start and then every `period_s` seconds. */

@@ -147,6 +147,35 @@ START_TEST(update_writes_row_event_and_units)
 }
 END_TEST
 
+/* More cases due than one batch holds: one run still gives every escalation. */
+START_TEST(sweep_drains_more_than_a_batch)
+{
+    char path[300], number[16];
+    struct store *s = fresh(path, sizeof(path));
+    struct gz_err err = {0};
+    struct calendar *cal = cal_new("Asia/Shanghai", &err);
+    struct sla_limits l;
+    struct case_rec out;
+    bool replayed;
+    int given = 0;
+    struct wf_input in = {
+        .action = ACT_DISPATCH, .unit_id = 1, .cal = cal, .limits = &l, .now = 1774936800};
+
+    sla_defaults(&l);
+    for (int i = 0; i < 5; i++) {
+        intake(s, "20260331", "路灯不亮", NULL, number, &replayed);
+        ck_assert_int_eq(store_case_update(s, number, NULL, dispatch_fn, &in, &out, &err), 0);
+        case_release(&out);
+    }
+    ck_assert_int_eq(sweeper_run_batched(s, 1774936800 + 40 * 86400, 2, &given, &err), 0);
+    ck_assert_int_eq(given, 10); /* two supervisions each */
+    ck_assert_int_eq(sweeper_run_batched(s, 1774936800 + 40 * 86400, 2, &given, &err), 0);
+    ck_assert_int_eq(given, 0);
+    cal_free(cal);
+    store_close(s);
+}
+END_TEST
+
 static int check_chain(void *ctx, const struct event *e)
 {
     int *bad = ctx;
@@ -186,6 +215,7 @@ Suite *suite_store_cases(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, numbers_and_idempotency);
     tcase_add_test(tc, update_writes_row_event_and_units);
+    tcase_add_test(tc, sweep_drains_more_than_a_batch);
     tcase_add_test(tc, events_chain_and_are_append_only);
     suite_add_tcase(s, tc);
     return s;
