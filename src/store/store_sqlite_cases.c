@@ -343,6 +343,48 @@ static int next_number(struct sqconn *c, const char *day, char *number, struct g
     return rc == SQLITE_ROW ? 0 : sq_fail(c, rc, err);
 }
 
+/* Where the insert's parameters for the changeable columns start (see case_insert). */
+#define CASE_INSERT_BASE 20
+
+/* The columns a change may touch, as ?(base + 2)..?(base + 28); ?(base + 1) is the id. */
+static void bind_case_change(sqlite3_stmt *st, const struct case_rec *cr, int base)
+{
+    char limit[32];
+
+    sqlite3_bind_int64(st, base + 1, cr->id);
+    sq_bind_text_or_null(st, base + 2, cr->category);
+    sq_bind_text(st, base + 3,
+                 cr->category[0] ? (cr->category_by_operator ? "operator" : "auto") : NULL);
+    sq_bind_text(st, base + 4, cr->priority == PRIORITY_URGENT ? "urgent" : "normal");
+    sq_bind_text(st, base + 5, case_status_name(cr->status));
+    sq_bind_text(st, base + 6,
+                 cr->status == CASE_PARKED ? case_status_name(cr->parked_from) : NULL);
+    bind_opt(st, base + 7, cr->lead_unit_id);
+    bind_opt(st, base + 8, cr->parent_id);
+    sqlite3_bind_int(st, base + 9, cr->metoo);
+    bind_opt(st, base + 10, cr->dispatched_at);
+    bind_opt(st, base + 11, cr->accepted_at);
+    bind_opt(st, base + 12, cr->resolved_at);
+    bind_opt(st, base + 13, cr->verified_at);
+    bind_opt(st, base + 14, cr->closed_at);
+    bind_opt(st, base + 15, cr->respond_by);
+    bind_opt(st, base + 16, cr->resolve_by);
+    bind_opt(st, base + 17, cr->remind_respond_at);
+    bind_opt(st, base + 18, cr->remind_resolve_at);
+    sqlite3_bind_int(st, base + 19, cr->escalated);
+    bind_tri(st, base + 20, cr->contacted);
+    bind_tri(st, base + 21, cr->solved);
+    sq_bind_text(st, base + 22, cr->satisfaction ? satisfaction_name(cr->satisfaction) : NULL);
+    sqlite3_bind_int(st, base + 23, cr->rework_count);
+    sq_bind_text(st, base + 24, extension_name(cr->extension));
+    tlimit_format(&cr->extension_limit, limit, sizeof(limit));
+    sqlite3_bind_text(st, base + 25, limit, -1, SQLITE_TRANSIENT);
+    sq_bind_text(st, base + 26, cr->reply);
+    sqlite3_bind_int64(st, base + 27, cr->version);
+    bind_opt(st, base + 28, cr->status == CASE_PARKED ? cr->parked_at : 0);
+}
+
+/* What only a new row has: ?1..?12 and the place ?13..?17 (the rest as bind_case_change). */
 static void bind_case_new(sqlite3_stmt *st, const struct case_rec *cr)
 {
     sq_bind_text(st, 1, cr->number);
@@ -359,35 +401,42 @@ static void bind_case_new(sqlite3_stmt *st, const struct case_rec *cr)
     sq_bind_text_or_null(st, 10, cr->reporter_phone);
     bind_opt(st, 11, cr->intake_account_id);
     sqlite3_bind_int64(st, 12, cr->created_at);
-    sq_bind_text(st, 13, case_status_name(cr->status));
-    sq_bind_text_or_null(st, 14, cr->category);
-    sq_bind_text(st, 15, cr->category[0] ? (cr->category_by_operator ? "operator" : "auto") : NULL);
-    sq_bind_text(st, 16, cr->priority == PRIORITY_URGENT ? "urgent" : "normal");
     for (int level = 1; level <= 4; level++)
-        bind_opt(st, 16 + level, cr->area[level]);
-    bind_tri(st, 21, cr->located);
+        bind_opt(st, 12 + level, cr->area[level]);
+    bind_tri(st, 17, cr->located);
 }
 
-static int case_insert(struct sqconn *c, struct case_rec *cr, struct gz_err *err)
+/* The whole row, as it stands: a case dispatched at intake is written once, already dispatched
+ * (an insert and then an update would write every index twice). Its version counts the
+ * dispatch as a change, as an update would have. */
+static int case_insert(struct sqconn *c, struct case_rec *cr, bool changed, struct gz_err *err)
 {
     static const char sql[] =
         "INSERT INTO cases(number, channel, external_id, text, address, lat, lon,"
         " reporter_account_id, reporter_name, reporter_phone, intake_account_id, created_at,"
-        " status, category_code, category_source, priority, district_id, street_id, community_id,"
-        " grid_id, located) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-        " ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+        " district_id, street_id, community_id, grid_id, located, category_code, category_source,"
+        " priority, status, parked_from, lead_unit_id, parent_id, metoo, dispatched_at, "
+        "accepted_at,"
+        " resolved_at, verified_at, closed_at, respond_by, resolve_by, remind_respond_at,"
+        " remind_resolve_at, escalated, contacted, solved, satisfaction, rework_count, extension,"
+        " extension_limit, reply, version, parked_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30,"
+        " ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46,"
+        " ?47 + 1, ?48)";
     sqlite3_stmt *st = sq_stmt(c, sql, err);
     int rc;
 
     if (!st)
         return GZ_EIO;
+    cr->version = changed ? 1 : 0;
     bind_case_new(st, cr);
+    bind_case_change(st, cr, CASE_INSERT_BASE);
     rc = sqlite3_step(st);
     sq_done(st);
     if (rc != SQLITE_DONE)
         return sq_fail(c, rc, err);
     cr->id = sqlite3_last_insert_rowid(c->db);
-    cr->version = 1;        /* the column's default */
+    cr->version++;
     c->group_case = cr->id; /* searchable once the indexer has it (sq_index.c) */
     return 0;
 }
@@ -428,41 +477,6 @@ static int idem_store(struct sqconn *c, const struct store_intake *in, const str
     return sq_step_done(c, st, err);
 }
 
-static void bind_case_change(sqlite3_stmt *st, const struct case_rec *cr)
-{
-    char limit[32];
-
-    sqlite3_bind_int64(st, 1, cr->id);
-    sq_bind_text_or_null(st, 2, cr->category);
-    sq_bind_text(st, 3, cr->category[0] ? (cr->category_by_operator ? "operator" : "auto") : NULL);
-    sq_bind_text(st, 4, cr->priority == PRIORITY_URGENT ? "urgent" : "normal");
-    sq_bind_text(st, 5, case_status_name(cr->status));
-    sq_bind_text(st, 6, cr->status == CASE_PARKED ? case_status_name(cr->parked_from) : NULL);
-    bind_opt(st, 7, cr->lead_unit_id);
-    bind_opt(st, 8, cr->parent_id);
-    sqlite3_bind_int(st, 9, cr->metoo);
-    bind_opt(st, 10, cr->dispatched_at);
-    bind_opt(st, 11, cr->accepted_at);
-    bind_opt(st, 12, cr->resolved_at);
-    bind_opt(st, 13, cr->verified_at);
-    bind_opt(st, 14, cr->closed_at);
-    bind_opt(st, 15, cr->respond_by);
-    bind_opt(st, 16, cr->resolve_by);
-    bind_opt(st, 17, cr->remind_respond_at);
-    bind_opt(st, 18, cr->remind_resolve_at);
-    sqlite3_bind_int(st, 19, cr->escalated);
-    bind_tri(st, 20, cr->contacted);
-    bind_tri(st, 21, cr->solved);
-    sq_bind_text(st, 22, cr->satisfaction ? satisfaction_name(cr->satisfaction) : NULL);
-    sqlite3_bind_int(st, 23, cr->rework_count);
-    sq_bind_text(st, 24, extension_name(cr->extension));
-    tlimit_format(&cr->extension_limit, limit, sizeof(limit));
-    sqlite3_bind_text(st, 25, limit, -1, SQLITE_TRANSIENT);
-    sq_bind_text(st, 26, cr->reply);
-    sqlite3_bind_int64(st, 27, cr->version);
-    bind_opt(st, 28, cr->status == CASE_PARKED ? cr->parked_at : 0);
-}
-
 static int case_write(struct sqconn *c, struct case_rec *cr, struct gz_err *err)
 {
     static const char sql[] =
@@ -478,7 +492,7 @@ static int case_write(struct sqconn *c, struct case_rec *cr, struct gz_err *err)
 
     if (!st)
         return GZ_EIO;
-    bind_case_change(st, cr);
+    bind_case_change(st, cr, 0);
     rc = sqlite3_step(st);
     sq_done(st);
     if (rc != SQLITE_DONE) {
@@ -549,11 +563,12 @@ struct update_job {
     struct case_rec *out;
 };
 
-static int save(struct sqconn *c, struct case_rec *cr, struct event *ev, struct gz_err *err)
+/* What goes with a row written: its parties when they changed, and the event. */
+static int save_parts(struct sqconn *c, struct case_rec *cr, struct event *ev, struct gz_err *err)
 {
-    int rc = case_write(c, cr, err);
+    int rc = 0;
 
-    if (!rc && cr->units_changed)
+    if (cr->units_changed)
         rc = case_units_write(c, cr, err);
     if (!rc && cr->joint_changed)
         rc = sq_parties_write(c, cr, err);
@@ -564,6 +579,13 @@ static int save(struct sqconn *c, struct case_rec *cr, struct event *ev, struct 
         rc = event_append(c, ev, err);
     }
     return rc;
+}
+
+static int save(struct sqconn *c, struct case_rec *cr, struct event *ev, struct gz_err *err)
+{
+    int rc = case_write(c, cr, err);
+
+    return rc ? rc : save_parts(c, cr, ev, err);
 }
 
 static int job_case_update(struct sqconn *c, void *arg, struct gz_err *err)
@@ -596,17 +618,22 @@ struct create_job {
     struct store_intake *in;
 };
 
-/* The follow-up change of a new case (automatic dispatch), with its own event. */
-static int create_then(struct sqconn *c, struct create_job *j, struct gz_err *err)
+/* The new row, its "created" event, and the follow-up change (automatic dispatch), which is
+ * decided first so that the row is written once, as it ends; its event comes second. */
+static int create_row(struct sqconn *c, struct create_job *j, struct event *then_ev,
+                      struct gz_err *err)
 {
-    struct event ev;
-    int rc;
+    struct store_intake *in = j->in;
+    int rc = in->then ? in->then(in->then_ctx, j->c, NULL, then_ev, NULL, err) : 0;
 
-    event_init(&ev);
-    rc = j->in->then(j->in->then_ctx, j->c, NULL, &ev, NULL, err);
     if (!rc)
-        rc = save(c, j->c, &ev, err);
-    event_release(&ev);
+        rc = case_insert(c, j->c, in->then != NULL, err);
+    if (!rc) {
+        in->ev->case_id = j->c->id;
+        rc = event_append(c, in->ev, err);
+    }
+    if (!rc && in->then)
+        rc = save_parts(c, j->c, then_ev, err);
     return rc;
 }
 
@@ -614,6 +641,7 @@ static int job_case_create(struct sqconn *c, void *arg, struct gz_err *err)
 {
     struct create_job *j = arg;
     struct store_intake *in = j->in;
+    struct event then_ev;
     int64_t first = 0;
     int rc = in->idem_key ? idem_lookup(c, in->idem_key, in->idem_account, &first, err) : 0;
 
@@ -624,17 +652,13 @@ static int job_case_create(struct sqconn *c, void *arg, struct gz_err *err)
         j->c->id = first;
         return 0;
     }
+    event_init(&then_ev);
     rc = next_number(c, in->day, j->c->number, err);
     if (!rc)
-        rc = case_insert(c, j->c, err);
-    if (!rc) {
-        in->ev->case_id = j->c->id;
-        rc = event_append(c, in->ev, err);
-    }
+        rc = create_row(c, j, &then_ev, err);
     if (!rc && in->idem_key)
         rc = idem_store(c, in, j->c, err);
-    if (!rc && in->then)
-        rc = create_then(c, j, err);
+    event_release(&then_ev);
     return rc;
 }
 
