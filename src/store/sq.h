@@ -92,6 +92,7 @@ struct sqstore {
     pthread_mutex_t kbv_lock;
     struct sq_vocab *kbv;
     atomic_ullong kb_gen;
+    bool kb_statement_only; /* tests: every knowledge-base search by its statement */
 
     /* principals by token hash (store_sqlite_auth.c), valid while auth_gen, which counts this
        process's committed changes to accounts, memberships and tokens, has not moved */
@@ -146,16 +147,31 @@ int64_t sq_index_behind(struct store *s);
 int sq_index_wait(struct sqstore *s, struct sqconn *c, struct gz_err *err);
 void sq_index_close(struct sqstore *s);
 
+/* A knowledge-base entry from a row that starts with SQ_KB_COLS (store_sqlite_kb.c). */
+#define SQ_KB_COLS                                                                                 \
+    "e.id, coalesce(e.ref, ''), e.kind, coalesce(e.category, ''), e.title, e.title_en, e.body,"    \
+    " e.body_en, e.keywords, e.source_url, coalesce(e.valid_from, 0), coalesce(e.valid_to, 0),"    \
+    " e.active, e.version, e.created_at, e.updated_at"
+struct kb_entry;
+void sq_kb_from_row(sqlite3_stmt *st, struct kb_entry *e);
+
 /*
- * The terms the knowledge base's indexes hold (sq_vocab.c). hold: the
- * current vocabulary, rebuilt on c when the base changed, with kbv_lock held
- * until release (NULL with err set, and the lock not held, on failure);
- * keep: an sq_search_keep_fn over it.
+ * The knowledge base in memory (sq_vocab.c): the terms its indexes hold, its
+ * active entries, and each term's ranking of them. hold: the current one,
+ * rebuilt on c when the base changed, with kbv_lock held until release (NULL
+ * with err set, and the lock not held, on failure); keep: an
+ * sq_search_keep_fn over it. fits: whether sq_vocab_search answers f as
+ * the statement would (intake's shapes: by category, or by similarity);
+ * search: those entries, ranked, at most limit, each to fn.
  */
+struct kb_filter;
 struct sq_vocab;
 struct sq_vocab *sq_vocab_hold(struct sqstore *s, struct sqconn *c, struct gz_err *err);
 void sq_vocab_release(struct sqstore *s);
 bool sq_vocab_keep(void *ctx, bool trigram, const char *term, size_t n);
+bool sq_vocab_fits(const struct kb_filter *f, int offset);
+int sq_vocab_search(struct sq_vocab *v, struct sqconn *c, const struct kb_filter *f, int limit,
+                    int (*fn)(void *ctx, const struct kb_entry *e), void *ctx, struct gz_err *err);
 void sq_vocab_free(struct sq_vocab *v);
 
 /*

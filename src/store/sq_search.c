@@ -74,11 +74,9 @@ int sq_search_exprs(const char *q, struct buf *fts, struct buf *grams, struct gz
 /* ---- similarity ---- */
 
 struct terms {
-    struct buf *fts, *grams;
+    struct sq_terms *out;
     sq_search_keep_fn keep;
     void *keep_ctx;
-    char seen[SQ_SEARCH_TERMS][40];
-    size_t n;
 };
 
 static bool common_word(const char *w, size_t n)
@@ -93,25 +91,27 @@ static bool common_word(const char *w, size_t n)
     return false;
 }
 
-/* Add a term once; returns nonzero to stop (full, or out of room). */
-static int add_term(struct terms *t, struct buf *b, const char *w, size_t n)
+/* Add a term once; returns nonzero to stop (full). */
+static int add_term(struct terms *t, bool trigram, const char *w, size_t n)
 {
-    char key[40];
+    struct sq_terms *o = t->out;
+    char key[sizeof(o->term[0])];
 
     if (n >= sizeof(key))
         return 0;
     for (size_t i = 0; i < n; i++)
         key[i] = (char)tolower((unsigned char)w[i]);
     key[n] = '\0';
-    for (size_t i = 0; i < t->n; i++)
-        if (strcmp(t->seen[i], key) == 0)
+    for (size_t i = 0; i < o->n; i++)
+        if (strcmp(o->term[i], key) == 0)
             return 0;
-    if (t->keep && !t->keep(t->keep_ctx, b == t->fts, key, n))
+    if (t->keep && !t->keep(t->keep_ctx, trigram, key, n))
         return 0;
-    if (t->n == SQ_SEARCH_TERMS)
+    if (o->n == SQ_SEARCH_TERMS)
         return 1;
-    memcpy(t->seen[t->n++], key, n + 1);
-    return add_phrase(b, " OR ", key, n, false);
+    o->trigram[o->n] = trigram;
+    memcpy(o->term[o->n++], key, n + 1);
+    return 0;
 }
 
 static size_t utf8_len(unsigned char c)
@@ -126,10 +126,10 @@ static int run_terms(struct terms *t, const char *s, size_t n)
     int rc = 0;
 
     if (k >= n)
-        return add_term(t, t->grams, s, n);
+        return add_term(t, false, s, n);
     while (!rc && a + k < n) {
         size_t k2 = utf8_len((unsigned char)s[a + k]);
-        rc = add_term(t, t->grams, s + a, k + k2);
+        rc = add_term(t, false, s + a, k + k2);
         a += k;
         k = k2;
     }
@@ -148,15 +148,16 @@ static bool run_char(const unsigned char *s)
     return !(s[0] == 0xEF && (s[1] == 0xBC || s[1] == 0xBD));
 }
 
-int sq_search_similar(const char *text, struct buf *fts, struct buf *grams, sq_search_keep_fn keep,
-                      void *keep_ctx)
+void sq_search_similar_terms(const char *text, struct sq_terms *out, sq_search_keep_fn keep,
+                             void *keep_ctx)
 {
     const unsigned char *s = (const unsigned char *)text;
-    struct terms t = {.fts = fts, .grams = grams, .keep = keep, .keep_ctx = keep_ctx};
+    struct terms t = {.out = out, .keep = keep, .keep_ctx = keep_ctx};
     int rc = 0;
 
+    out->n = 0;
     if (!text_utf8_valid(text, strlen(text)))
-        return 0;
+        return;
     while (*s && !rc) {
         size_t n = 0;
         if (run_char(s)) {
@@ -167,11 +168,27 @@ int sq_search_similar(const char *text, struct buf *fts, struct buf *grams, sq_s
             while (isalnum(s[n]))
                 n++;
             if (n >= 3 && !common_word((const char *)s, n))
-                rc = add_term(&t, fts, (const char *)s, n);
+                rc = add_term(&t, true, (const char *)s, n);
         } else {
             n = utf8_len(*s);
         }
         s += n;
     }
+}
+
+int sq_search_phrase(struct buf *b, const char *term, size_t n)
+{
+    return add_phrase(b, "", term, n, false);
+}
+
+int sq_search_similar(const char *text, struct buf *fts, struct buf *grams, sq_search_keep_fn keep,
+                      void *keep_ctx)
+{
+    struct sq_terms t;
+    int rc = 0;
+
+    sq_search_similar_terms(text, &t, keep, keep_ctx);
+    for (size_t i = 0; !rc && i < t.n; i++)
+        rc = add_phrase(t.trigram[i] ? fts : grams, " OR ", t.term[i], strlen(t.term[i]), false);
     return rc < 0 ? rc : 0;
 }

@@ -39,4 +39,17 @@ typedef bool (*sq_search_keep_fn)(void *ctx, bool trigram, const char *term, siz
 int sq_search_similar(const char *text, struct buf *fts, struct buf *grams, sq_search_keep_fn keep,
                       void *keep_ctx) __attribute__((warn_unused_result));
 
+/* The same terms one by one: trigram ones (for the fts index) lower-cased words, the others
+ * grams. */
+struct sq_terms {
+    size_t n;
+    bool trigram[SQ_SEARCH_TERMS];
+    char term[SQ_SEARCH_TERMS][40];
+};
+void sq_search_similar_terms(const char *text, struct sq_terms *out, sq_search_keep_fn keep,
+                             void *keep_ctx);
+
+/* Append term[0..n) to b as one FTS5 string (a phrase: no query syntax). */
+int sq_search_phrase(struct buf *b, const char *term, size_t n) __attribute__((warn_unused_result));
+
 #endif

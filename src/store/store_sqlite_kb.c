@@ -18,11 +18,6 @@
 #include "util/text.h"
 #include "util/timeutil.h"
 
-#define KB_COLS                                                                                    \
-    "e.id, coalesce(e.ref, ''), e.kind, coalesce(e.category, ''), e.title, e.title_en, e.body,"    \
-    " e.body_en, e.keywords, e.source_url, coalesce(e.valid_from, 0), coalesce(e.valid_to, 0),"    \
-    " e.active, e.version, e.created_at, e.updated_at"
-
 #define KB_TEXT_MAX (64u << 10) /* a search expression, or one index row */
 
 /* Sorts after every code made of valid UTF-8: the upper bound of a prefix range. */
@@ -52,7 +47,7 @@ static char *keywords_json(const struct kb_entry *e)
     return s;
 }
 
-static void kb_from_row(sqlite3_stmt *st, struct kb_entry *e)
+void sq_kb_from_row(sqlite3_stmt *st, struct kb_entry *e)
 {
     char kind[16];
 
@@ -358,7 +353,7 @@ int sqo_kb_import(struct store *s, struct kb_entry *entries, size_t n, size_t *b
 
 int sqo_kb_get(struct store *s, int64_t id, struct kb_entry *out, struct gz_err *err)
 {
-    static const char sql[] = "SELECT " KB_COLS " FROM kb_entries e WHERE e.id = ?1";
+    static const char sql[] = "SELECT " SQ_KB_COLS " FROM kb_entries e WHERE e.id = ?1";
     struct sqstore *sq = (struct sqstore *)s;
     struct sqconn *c;
     sqlite3_stmt *st = sq_read_begin(sq, sql, &c, err);
@@ -370,7 +365,7 @@ int sqo_kb_get(struct store *s, int64_t id, struct kb_entry *out, struct gz_err 
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        kb_from_row(st, out);
+        sq_kb_from_row(st, out);
     else if (rc == SQLITE_DONE)
         rc = gz_fail(err, GZ_ENOTFOUND, "id", "entry %lld not found", (long long)id);
     rc = rc < 0 ? rc : sq_step_result(c, rc, err);
@@ -406,11 +401,11 @@ int sqo_kb_get(struct store *s, int64_t id, struct kb_entry *out, struct gz_err 
     " OR (?10 = 0 AND e.category > ?9 AND e.category < ?11))"                                      \
     " ORDER BY fit, score, e.id DESC LIMIT ?12 OFFSET ?13"
 #define KB_SELECT_M                                                                                \
-    "SELECT " KB_COLS ", " KB_FIT                                                                  \
+    "SELECT " SQ_KB_COLS ", " KB_FIT                                                               \
     " AS fit, m.score AS score FROM m JOIN kb_entries e ON e.id = m.id"
 
 static const char *const kb_search_sql[4] = {
-    "SELECT " KB_COLS ", " KB_FIT " AS fit, 0 AS score FROM kb_entries e" KB_WHERE,
+    "SELECT " SQ_KB_COLS ", " KB_FIT " AS fit, 0 AS score FROM kb_entries e" KB_WHERE,
     KB_WITH(KB_M_FTS) KB_SELECT_M KB_WHERE,
     KB_WITH(KB_M_GRAMS) KB_SELECT_M KB_WHERE,
     KB_WITH(KB_M_FTS " UNION ALL " KB_M_GRAMS) KB_SELECT_M KB_WHERE,
@@ -498,7 +493,7 @@ static int kb_run(struct sqconn *c, sqlite3_stmt *st, store_kb_fn fn, void *ctx,
 
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct kb_entry e;
-        kb_from_row(st, &e);
+        sq_kb_from_row(st, &e);
         stop = fn(ctx, &e);
         kb_entry_release(&e);
     }
@@ -522,6 +517,20 @@ static int kb_query_on(struct sqstore *sq, struct sqconn *c, const struct kb_fil
     return rc;
 }
 
+/* Intake's questions, from the base in memory (sq_vocab.c). */
+static int kb_search_mem(struct sqstore *sq, struct sqconn *c, const struct kb_filter *f, int limit,
+                         store_kb_fn fn, void *ctx, struct gz_err *err)
+{
+    struct sq_vocab *v = sq_vocab_hold(sq, c, err);
+    int rc;
+
+    if (!v)
+        return err->code ? err->code : GZ_EIO;
+    rc = sq_vocab_search(v, c, f, limit, fn, ctx, err);
+    sq_vocab_release(sq);
+    return rc;
+}
+
 int sqo_kb_search(struct store *s, const struct kb_filter *f, int offset, int limit, store_kb_fn fn,
                   void *ctx, struct gz_err *err)
 {
@@ -533,6 +542,11 @@ int sqo_kb_search(struct store *s, const struct kb_filter *f, int offset, int li
 
     if (!c)
         return GZ_EIO;
+    if (sq_vocab_fits(f, offset) && !sq->kb_statement_only) {
+        rc = kb_search_mem(sq, c, f, limit, fn, ctx, err);
+        sq_reader_put(sq, c);
+        return rc;
+    }
     kb_query_init(&q);
     rc = kb_query_on(sq, c, f, &q, err);
     which = (q.fts.len > 0) + 2 * (q.grams.len > 0);

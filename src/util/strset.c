@@ -11,7 +11,7 @@
 
 struct slot {
     uint64_t hash;
-    size_t len;
+    size_t len, value;
     char *p; /* NULL: empty */
 };
 
@@ -65,26 +65,48 @@ static int grow(struct strset *s)
     return 0;
 }
 
-int strset_add(struct strset *s, const char *p, size_t n)
+/* The slot of p[0..n), added (with no value) if need be; NULL when out of memory. */
+static struct slot *slot_for(struct strset *s, const char *p, size_t n)
 {
     uint64_t h = text_hash(p, n);
     struct slot *sl = find(s, h, p, n);
 
     if (sl->p)
-        return 0;
+        return sl;
     if ((s->n + 1) * 2 > s->cap) {
         if (grow(s))
-            return GZ_ENOMEM;
+            return NULL;
         sl = find(s, h, p, n);
     }
     if (!(sl->p = malloc(n + 1)))
-        return GZ_ENOMEM;
+        return NULL;
     memcpy(sl->p, p, n);
     sl->p[n] = '\0';
     sl->len = n;
     sl->hash = h;
+    sl->value = 0;
     s->n++;
+    return sl;
+}
+
+int strset_add(struct strset *s, const char *p, size_t n)
+{
+    return slot_for(s, p, n) ? 0 : GZ_ENOMEM;
+}
+
+int strset_put(struct strset *s, const char *p, size_t n, size_t value)
+{
+    struct slot *sl = slot_for(s, p, n);
+
+    if (!sl)
+        return GZ_ENOMEM;
+    sl->value = value;
     return 0;
+}
+
+size_t strset_value(const struct strset *s, const char *p, size_t n)
+{
+    return find(s, text_hash(p, n), p, n)->value;
 }
 
 bool strset_has(const struct strset *s, const char *p, size_t n)

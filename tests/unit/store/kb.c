@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include "store/sq.h"
 #include "store/sq_search.h"
 #include "store/store.h"
 #include "t.h"
@@ -281,6 +282,58 @@ START_TEST(offset_pages)
 }
 END_TEST
 
+/* The ids f finds (at most 16) as "7,3,1", by the statement or from memory. */
+static void ids_of(const struct kb_filter *f, bool statement, char *out, size_t size)
+{
+    struct got g = {{0}, 0};
+    struct gz_err err = {0};
+    size_t len = 0;
+
+    ((struct sqstore *)S)->kb_statement_only = statement;
+    ck_assert_int_eq(store_kb_search(S, f, 0, 16, collect, &g, &err), 0);
+    ((struct sqstore *)S)->kb_statement_only = false;
+    out[0] = '\0';
+    for (int i = 0; i < g.n; i++)
+        len += (size_t)snprintf(out + len, size - len, "%s%lld", i ? "," : "", (long long)g.id[i]);
+}
+
+/* Intake's questions answered from memory rank exactly as the statement does. */
+START_TEST(memory_answers_as_the_statement)
+{
+    static const char *const words[] = {"垃圾",  "分类",  "投放",  "夜间施工",     "噪声",
+                                        "罚款",  "热线",  "Noise", "construction", "sorting",
+                                        "waste", "night", "时间",  "答复",         "put"};
+    static const char *const cats[] = {NULL, "01", "0101", "010101", "0201", "02", "03"};
+    unsigned seed = 7;
+    int asked = 0;
+
+    for (int round = 0; round < 400; round++) {
+        char text[256] = "", a[128], b[128];
+        struct kb_filter f = any();
+        size_t len = 0;
+        for (int w = 0; w < 1 + (int)(rand_r(&seed) % 4); w++)
+            len += (size_t)snprintf(text + len, sizeof(text) - len, "%s ",
+                                    words[rand_r(&seed) % GZ_ARRAY_LEN(words)]);
+        f.active = 1;
+        f.applying = true;
+        f.current = rand_r(&seed) % 2;
+        f.kind = (int)(rand_r(&seed) % 3) - 1;
+        f.now = NOW + (rand_r(&seed) % 2 ? -3600 : 0);
+        if (rand_r(&seed) % 2)
+            f.similar = text;
+        else
+            f.category = cats[rand_r(&seed) % GZ_ARRAY_LEN(cats)];
+        ck_assert(sq_vocab_fits(&f, 0));
+        ids_of(&f, true, a, sizeof(a));
+        ids_of(&f, false, b, sizeof(b));
+        ck_assert_msg(strcmp(a, b) == 0, "%s / %s: statement %s, memory %s", text,
+                      f.category ? f.category : "-", a, b);
+        asked += a[0] != '\0';
+    }
+    ck_assert_int_gt(asked, 100); /* most questions found something */
+}
+END_TEST
+
 /* The similarity expressions, straight: distinct bigrams of Chinese runs, words of 3+ letters. */
 START_TEST(similar_terms)
 {
@@ -391,6 +444,7 @@ Suite *suite_store_kb(void)
     tcase_add_test(tc, answer_and_suggestions);
     tcase_add_test(tc, versions_refs_delete);
     tcase_add_test(tc, offset_pages);
+    tcase_add_test(tc, memory_answers_as_the_statement);
     tcase_add_test(tc, similar_terms);
     tcase_add_test(tc, similar_terms_kept);
     tcase_add_test(tc, vocabulary_follows_changes);

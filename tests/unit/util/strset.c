@@ -1,4 +1,4 @@
-/* Tests of src/util/strset.c: membership by bytes, duplicates, growth. */
+/* Tests of src/util/strset.c: membership by bytes, duplicates, growth, values. */
 #include "gz.h"
 
 #include "t.h"
@@ -45,6 +45,31 @@ START_TEST(grows_keeping_every_member)
 }
 END_TEST
 
+START_TEST(values_survive_growth_and_adds)
+{
+    struct strset *s = strset_new();
+    char k[32];
+
+    ck_assert_uint_eq(strset_value(s, "a", 1), 0); /* absent */
+    ck_assert_int_eq(strset_add(s, "a", 1), 0);
+    ck_assert_uint_eq(strset_value(s, "a", 1), 0); /* there, without a value */
+    ck_assert_int_eq(strset_put(s, "a", 1, 7), 0);
+    ck_assert_int_eq(strset_add(s, "a", 1), 0); /* adding again keeps the value */
+    ck_assert_uint_eq(strset_value(s, "a", 1), 7);
+    for (int i = 0; i < 5000; i++) {
+        int n = snprintf(k, sizeof(k), "t%d", i);
+        ck_assert_int_eq(strset_put(s, k, (size_t)n, (size_t)i + 1), 0);
+    }
+    for (int i = 0; i < 5000; i++) {
+        int n = snprintf(k, sizeof(k), "t%d", i);
+        ck_assert_uint_eq(strset_value(s, k, (size_t)n), (size_t)i + 1);
+    }
+    ck_assert_uint_eq(strset_value(s, "a", 1), 7);
+    ck_assert_uint_eq(strset_count(s), 5001);
+    strset_free(s);
+}
+END_TEST
+
 Suite *suite_util_strset(void)
 {
     Suite *s = suite_create("util/strset");
@@ -52,6 +77,7 @@ Suite *suite_util_strset(void)
 
     tcase_add_test(tc, adds_and_finds);
     tcase_add_test(tc, grows_keeping_every_member);
+    tcase_add_test(tc, values_survive_growth_and_adds);
     suite_add_tcase(s, tc);
     return s;
 }
