@@ -187,10 +187,9 @@ struct store_intake {
     struct event *ev;     /* the created event, sealed into the chain */
     const char *idem_key; /* NULL: none */
     int64_t idem_account;
-    /* optional: a change to the new case in the same transaction (automatic
-       dispatch); its event follows the created event (other, other_ev: NULL) */
-    store_case_fn then;
-    void *then_ctx;
+    /* optional: the new case's first change (automatic dispatch), already made to
+       it: its event follows the created event, in the same transaction */
+    struct event *then_ev;
     bool replayed; /* out: the key was used before; c->id names the first case */
 };
 /*

@@ -618,22 +618,19 @@ struct create_job {
     struct store_intake *in;
 };
 
-/* The new row, its "created" event, and the follow-up change (automatic dispatch), which is
- * decided first so that the row is written once, as it ends; its event comes second. */
-static int create_row(struct sqconn *c, struct create_job *j, struct event *then_ev,
-                      struct gz_err *err)
+/* The new row, as it stands after its first change (if any), its "created" event, and the
+ * change's event. */
+static int create_row(struct sqconn *c, struct create_job *j, struct gz_err *err)
 {
     struct store_intake *in = j->in;
-    int rc = in->then ? in->then(in->then_ctx, j->c, NULL, then_ev, NULL, err) : 0;
+    int rc = case_insert(c, j->c, in->then_ev != NULL, err);
 
-    if (!rc)
-        rc = case_insert(c, j->c, in->then != NULL, err);
     if (!rc) {
         in->ev->case_id = j->c->id;
         rc = event_append(c, in->ev, err);
     }
-    if (!rc && in->then)
-        rc = save_parts(c, j->c, then_ev, err);
+    if (!rc && in->then_ev)
+        rc = save_parts(c, j->c, in->then_ev, err);
     return rc;
 }
 
@@ -641,7 +638,6 @@ static int job_case_create(struct sqconn *c, void *arg, struct gz_err *err)
 {
     struct create_job *j = arg;
     struct store_intake *in = j->in;
-    struct event then_ev;
     int64_t first = 0;
     int rc = in->idem_key ? idem_lookup(c, in->idem_key, in->idem_account, &first, err) : 0;
 
@@ -652,13 +648,11 @@ static int job_case_create(struct sqconn *c, void *arg, struct gz_err *err)
         j->c->id = first;
         return 0;
     }
-    event_init(&then_ev);
     rc = next_number(c, in->day, j->c->number, err);
     if (!rc)
-        rc = create_row(c, j, &then_ev, err);
+        rc = create_row(c, j, err);
     if (!rc && in->idem_key)
         rc = idem_store(c, in, j->c, err);
-    event_release(&then_ev);
     return rc;
 }
 

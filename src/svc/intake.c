@@ -275,11 +275,11 @@ static json_t *created_body(const struct case_rec *c, const struct intake_out *o
     return o;
 }
 
-/* The automatic dispatch, inside the intake's transaction. */
-static int auto_dispatch(void *ctx, struct case_rec *c, struct case_rec *other, struct event *ev,
-                         struct event *other_ev, struct gz_err *err)
+/* The automatic dispatch, made to the new case before it is stored: nothing in the database
+ * bears on a case nobody has seen yet, so the writer only writes it. */
+static int auto_dispatch(const struct plan *pl, struct case_rec *c, struct event *ev,
+                         struct gz_err *err)
 {
-    struct plan *pl = ctx;
     struct wf_input in = {.action = ACT_DISPATCH,
                           .unit_id = pl->route.lead_unit_id,
                           .n_co = pl->route.n_co,
@@ -288,7 +288,6 @@ static int auto_dispatch(void *ctx, struct case_rec *c, struct case_rec *other, 
                           .now = c->created_at,
                           .decided_by = pl->decided_by};
 
-    (void)other, (void)other_ev;
     memcpy(in.co_units, pl->route.co_units, sizeof(in.co_units));
     return wf_apply(c, NULL, &in, ev, NULL, err);
 }
@@ -308,22 +307,25 @@ static int store_it(const struct intake_deps *d, struct case_rec *c, int64_t act
                     struct gz_err *err)
 {
     char day[16];
-    struct event ev;
+    struct event ev, dispatch_ev;
     struct store_intake in = {.day = day, .ev = &ev, .idem_key = idem_key, .idem_account = actor};
-    int rc;
+    int rc = 0;
 
     local_day(c->created_at, day, sizeof(day));
     event_init(&ev);
+    event_init(&dispatch_ev);
     snprintf(ev.kind, sizeof(ev.kind), "created");
     ev.actor_account_id = actor;
     ev.at = c->created_at;
-    audit_set_body(&ev, created_body(c, out));
+    audit_set_body(&ev, created_body(c, out)); /* the case as received, before the dispatch */
     if (pl->dispatch) {
-        in.then = auto_dispatch;
-        in.then_ctx = pl;
+        rc = auto_dispatch(pl, c, &dispatch_ev, err);
+        in.then_ev = &dispatch_ev;
     }
-    rc = store_case_create(d->store, c, &in, err);
+    if (!rc)
+        rc = store_case_create(d->store, c, &in, err);
     event_release(&ev);
+    event_release(&dispatch_ev);
     out->replayed = in.replayed;
     out->dispatched = !rc && !in.replayed && pl->dispatch;
     return rc;
