@@ -15,6 +15,11 @@
 
 #define SQ_CACHE 64      /* prepared statements kept per connection */
 #define SQ_GROUP_MAX 512 /* writes committed in one transaction at most */
+/* Under load the writer waits for a fuller group (sq_db.c: linger): at most SQ_LINGER_S, for
+   twice the last group up to SQ_LINGER_GROUP, once the last group had SQ_LINGER_FROM. */
+#define SQ_LINGER_S 0.001
+#define SQ_LINGER_GROUP 8
+#define SQ_LINGER_FROM 4
 #define SQ_BUSY_MS 10000
 #define SQ_CHECKPOINT_PAGES 16000 /* WAL size that wakes the checkpointer */
 
@@ -64,6 +69,7 @@ struct sqstore {
     pthread_mutex_t q_lock;
     pthread_cond_t q_work; /* writer waits for jobs */
     struct sqjob *q_head, *q_tail;
+    int q_len, last_group;
     bool stopping;
     pthread_t thread;
     bool thread_started;

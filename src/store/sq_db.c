@@ -13,6 +13,7 @@
 
 #include "store/sq.h"
 #include "util/log.h"
+#include "util/timeutil.h"
 
 sqlite3_stmt *sq_stmt(struct sqconn *c, const char *sql, struct gz_err *err)
 {
@@ -278,22 +279,47 @@ static int migrate(struct sqconn *c, int target, int *version, struct gz_err *er
 
 /* ---- the writer ---- */
 
+/*
+ * Every commit writes each page its group touched (a case touches ~7: the ends of its
+ * category's, unit's, street's and deadline's index ranges), so under load a fuller group
+ * writes fewer pages a case: wait a little for one, when the last group says writes are
+ * coming together. Writes that come one at a time never wait. The group waited for stays
+ * small beside the HTTP threads (16 a core), which must not all stand waiting: measured on
+ * 2 cores, 64 clients, waiting for 8 took the Boston pipeline from 4.9k to 6.0k cases/s and
+ * left intake at 10.4k; waiting for 24 took intake down to 8.4k.
+ */
+static void linger(struct sqstore *s)
+{
+    int want = s->last_group < SQ_LINGER_GROUP / 2 ? 2 * s->last_group : SQ_LINGER_GROUP;
+    struct timespec until;
+
+    if (s->last_group < SQ_LINGER_FROM)
+        return;
+    until = time_deadline(SQ_LINGER_S);
+    while (!s->stopping && s->q_len < want &&
+           pthread_cond_timedwait(&s->q_work, &s->q_lock, &until) == 0)
+        ;
+}
+
 static struct sqjob *take_group(struct sqstore *s)
 {
     struct sqjob *head, *j;
-    int n = 0;
+    int n = 1;
 
     pthread_mutex_lock(&s->q_lock);
     while (!s->q_head && !s->stopping)
         pthread_cond_wait(&s->q_work, &s->q_lock);
+    linger(s);
     head = s->q_head;
-    for (j = head; j && n < SQ_GROUP_MAX - 1 && j->next; j = j->next)
+    for (j = head; j && n < SQ_GROUP_MAX && j->next; j = j->next)
         n++;
     if (j) {
         s->q_head = j->next;
         j->next = NULL;
         if (!s->q_head)
             s->q_tail = NULL;
+        s->q_len -= n;
+        s->last_group = n;
     }
     pthread_mutex_unlock(&s->q_lock);
     return head;
@@ -410,6 +436,7 @@ int sq_write(struct sqstore *s, sq_write_fn fn, void *arg, struct gz_err *err)
     else
         s->q_head = &job;
     s->q_tail = &job;
+    s->q_len++;
     pthread_cond_signal(&s->q_work);
     pthread_mutex_unlock(&s->q_lock);
     while (sem_wait(&job.done) != 0)
