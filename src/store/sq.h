@@ -69,7 +69,7 @@ struct sqstore {
     pthread_mutex_t q_lock;
     pthread_cond_t q_work; /* writer waits for jobs */
     struct sqjob *q_head, *q_tail;
-    int q_len, last_group;
+    int q_len, q_want, last_group; /* queued, wanted before the writer is woken, last taken */
     bool stopping;
     pthread_t thread;
     bool thread_started;

@@ -296,9 +296,11 @@ static void linger(struct sqstore *s)
     if (s->last_group < SQ_LINGER_FROM)
         return;
     until = time_deadline(SQ_LINGER_S);
+    s->q_want = want; /* a submitter wakes the writer only once the group is there */
     while (!s->stopping && s->q_len < want &&
            pthread_cond_timedwait(&s->q_work, &s->q_lock, &until) == 0)
         ;
+    s->q_want = 1;
 }
 
 static struct sqjob *take_group(struct sqstore *s)
@@ -436,8 +438,8 @@ int sq_write(struct sqstore *s, sq_write_fn fn, void *arg, struct gz_err *err)
     else
         s->q_head = &job;
     s->q_tail = &job;
-    s->q_len++;
-    pthread_cond_signal(&s->q_work);
+    if (++s->q_len >= s->q_want)
+        pthread_cond_signal(&s->q_work);
     pthread_mutex_unlock(&s->q_lock);
     while (sem_wait(&job.done) != 0)
         ; /* EINTR */
@@ -548,6 +550,7 @@ struct sqstore *sq_open(const char *path, const struct store_options *opt, struc
     pthread_mutex_init(&s->kbv_lock, NULL);
     pthread_mutex_init(&s->pc_lock, NULL);
     pthread_cond_init(&s->q_work, NULL);
+    s->q_want = 1;
     pthread_cond_init(&s->ckpt_wake, NULL);
     s->writer = sq_cache_init(s, err)
                     ? NULL
