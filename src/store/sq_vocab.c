@@ -29,6 +29,7 @@
 #include "util/buf.h"
 #include "util/strset.h"
 #include "util/timeutil.h"
+#include "util/vec.h"
 
 #define SQ_VOCAB_CHECK_S 2.0
 
@@ -97,15 +98,9 @@ static int read_entries(struct sqconn *c, struct sq_vocab *v, struct gz_err *err
 
     if (!st)
         return GZ_EIO;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (v->n_entries == cap) {
-            struct kb_entry *more = realloc(v->entries, (cap = cap ? 2 * cap : 16) * sizeof(*more));
-            if (!more)
-                break;
-            v->entries = more;
-        }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+           !vec_reserve((void **)&v->entries, &cap, v->n_entries + 1, sizeof(*v->entries)))
         sq_kb_from_row(st, &v->entries[v->n_entries++]);
-    }
     sq_done(st);
     if (rc == SQLITE_ROW)
         return gz_fail(err, GZ_ENOMEM, "", "out of memory");
@@ -224,13 +219,8 @@ static int ask_term(struct sqconn *c, bool trigram, const char *term, struct pos
         return gz_fail(err, GZ_ENOMEM, "", "out of memory");
     }
     sqlite3_bind_text(st, 1, buf_str(&phrase), -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            struct posting *more = realloc(out->v, (cap = cap ? 2 * cap : 8) * sizeof(*more));
-            if (!more)
-                break;
-            out->v = more;
-        }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+           !vec_reserve((void **)&out->v, &cap, out->n + 1, sizeof(*out->v))) {
         out->v[out->n].id = sqlite3_column_int64(st, 0);
         out->v[out->n++].score = sqlite3_column_double(st, 1);
     }
@@ -252,15 +242,9 @@ static const struct postings *postings(struct sq_vocab *v, struct sqconn *c, boo
 
     if (at)
         return &v->lists[at - 1];
-    if (v->n_lists == v->cap_lists) {
-        size_t cap = v->cap_lists ? 2 * v->cap_lists : 64;
-        struct postings *more = realloc(v->lists, cap * sizeof(*more));
-        if (!more) {
-            gz_fail(err, GZ_ENOMEM, "", "out of memory");
-            return NULL;
-        }
-        v->lists = more;
-        v->cap_lists = cap;
+    if (vec_reserve((void **)&v->lists, &v->cap_lists, v->n_lists + 1, sizeof(*v->lists))) {
+        gz_fail(err, GZ_ENOMEM, "", "out of memory");
+        return NULL;
     }
     if (ask_term(c, trigram, term, &p, err) ||
         strset_put(v->asked, key, (size_t)n, v->n_lists + 1)) {
