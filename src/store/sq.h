@@ -93,8 +93,8 @@ struct sqstore {
     int64_t idx_indexed;
     atomic_llong newest_case; /* the newest case id committed by this process's writer */
 
-    /* the knowledge base's vocabulary (sq_vocab.c): kbv under kbv_lock; kb_gen counts this
-       process's committed changes to the base */
+    /* the knowledge base in memory (sq_vocab.c): kbv and its holders' count under kbv_lock;
+       kb_gen counts this process's committed changes to the base */
     pthread_mutex_t kbv_lock;
     struct sq_vocab *kbv;
     atomic_ullong kb_gen;
@@ -164,16 +164,15 @@ void sq_kb_from_row(sqlite3_stmt *st, struct kb_entry *e);
 /*
  * The knowledge base in memory (sq_vocab.c): the terms its indexes hold, its
  * active entries, and each term's ranking of them. hold: the current one,
- * rebuilt on c when the base changed, with kbv_lock held until release (NULL
- * with err set, and the lock not held, on failure); keep: an
- * sq_search_keep_fn over it. fits: whether sq_vocab_search answers f as
- * the statement would (intake's shapes: by category, or by similarity);
- * search: those entries, ranked, at most limit, each to fn.
+ * rebuilt on c when the base changed, kept for the caller until release
+ * (NULL with err set on failure); keep: an sq_search_keep_fn over it. fits: whether sq_vocab_search
+ * answers f as the statement would (intake's shapes: by category, or by similarity); search: those
+ * entries, ranked, at most limit, each to fn.
  */
 struct kb_filter;
 struct sq_vocab;
 struct sq_vocab *sq_vocab_hold(struct sqstore *s, struct sqconn *c, struct gz_err *err);
-void sq_vocab_release(struct sqstore *s);
+void sq_vocab_release(struct sqstore *s, struct sq_vocab *v);
 bool sq_vocab_keep(void *ctx, bool trigram, const char *term, size_t n);
 bool sq_vocab_fits(const struct kb_filter *f, int offset);
 int sq_vocab_search(struct sq_vocab *v, struct sqconn *c, const struct kb_filter *f, int limit,

@@ -44,13 +44,22 @@ struct postings {
     size_t n;
 };
 
+/*
+ * Read-only once built (searches run on it without a lock), but for the
+ * rankings, asked as they are needed under plock; each ranking, once there,
+ * stays where it is until the snapshot goes. refs (under the store's
+ * kbv_lock) counts holders: a snapshot replaced while held goes with its
+ * last holder.
+ */
 struct sq_vocab {
     struct strset *tri, *grams;
     struct kb_entry *entries; /* the active ones, newest (highest id) first */
     size_t n_entries;
+    pthread_mutex_t plock;
     struct strset *asked; /* "t" or "g" + term -> 1 + its index in lists */
-    struct postings *lists;
+    struct postings **lists;
     size_t n_lists, cap_lists;
+    int refs;
     uint64_t gen;
     char db_version[32];
     double checked;
@@ -66,9 +75,12 @@ void sq_vocab_free(struct sq_vocab *v)
     for (size_t i = 0; i < v->n_entries; i++)
         kb_entry_release(&v->entries[i]);
     free(v->entries);
-    for (size_t i = 0; i < v->n_lists; i++)
-        free(v->lists[i].v);
+    for (size_t i = 0; i < v->n_lists; i++) {
+        free(v->lists[i]->v);
+        free(v->lists[i]);
+    }
     free(v->lists);
+    pthread_mutex_destroy(&v->plock);
     free(v);
 }
 
@@ -115,6 +127,8 @@ static struct sq_vocab *build(struct sqconn *c, uint64_t gen, struct gz_err *err
                  ? 0
                  : GZ_ENOMEM;
 
+    if (v)
+        pthread_mutex_init(&v->plock, NULL);
     if (rc)
         gz_fail(err, rc, "", "out of memory");
     if (!rc)
@@ -157,22 +171,30 @@ static bool fresh(struct sq_vocab *v, uint64_t gen, struct sqconn *c)
 struct sq_vocab *sq_vocab_hold(struct sqstore *s, struct sqconn *c, struct gz_err *err)
 {
     uint64_t gen = atomic_load(&s->kb_gen);
+    struct sq_vocab *v;
 
     pthread_mutex_lock(&s->kbv_lock);
     if (!fresh(s->kbv, gen, c)) {
-        struct sq_vocab *v = build(c, gen, err);
-        if (!v) {
+        struct sq_vocab *old = s->kbv;
+        if (!(v = build(c, gen, err))) {
             pthread_mutex_unlock(&s->kbv_lock);
             return NULL;
         }
-        sq_vocab_free(s->kbv);
         s->kbv = v;
+        if (old && !old->refs)
+            sq_vocab_free(old); /* else its last holder frees it */
     }
-    return s->kbv;
+    v = s->kbv;
+    v->refs++;
+    pthread_mutex_unlock(&s->kbv_lock);
+    return v;
 }
 
-void sq_vocab_release(struct sqstore *s)
+void sq_vocab_release(struct sqstore *s, struct sq_vocab *v)
 {
+    pthread_mutex_lock(&s->kbv_lock);
+    if (!--v->refs && v != s->kbv)
+        sq_vocab_free(v);
     pthread_mutex_unlock(&s->kbv_lock);
 }
 
@@ -237,24 +259,27 @@ static const struct postings *postings(struct sq_vocab *v, struct sqconn *c, boo
 {
     char key[48];
     int n = snprintf(key, sizeof(key), "%c%s", trigram ? 't' : 'g', term);
-    size_t at = strset_value(v->asked, key, (size_t)n);
-    struct postings p = {NULL, 0};
+    struct postings *p = NULL;
+    size_t at;
 
-    if (at)
-        return &v->lists[at - 1];
-    if (vec_reserve((void **)&v->lists, &v->cap_lists, v->n_lists + 1, sizeof(*v->lists))) {
+    pthread_mutex_lock(&v->plock);
+    if ((at = strset_value(v->asked, key, (size_t)n)) != 0) {
+        p = v->lists[at - 1];
+    } else if (vec_reserve((void **)&v->lists, &v->cap_lists, v->n_lists + 1, sizeof(*v->lists)) ||
+               !(p = calloc(1, sizeof(*p)))) {
         gz_fail(err, GZ_ENOMEM, "", "out of memory");
-        return NULL;
-    }
-    if (ask_term(c, trigram, term, &p, err) ||
-        strset_put(v->asked, key, (size_t)n, v->n_lists + 1)) {
-        free(p.v);
+    } else if (ask_term(c, trigram, term, p, err) ||
+               strset_put(v->asked, key, (size_t)n, v->n_lists + 1)) {
+        free(p->v);
+        free(p);
+        p = NULL;
         if (!err->code)
             gz_fail(err, GZ_ENOMEM, "", "out of memory");
-        return NULL;
+    } else {
+        v->lists[v->n_lists++] = p;
     }
-    v->lists[v->n_lists] = p;
-    return &v->lists[v->n_lists++];
+    pthread_mutex_unlock(&v->plock);
+    return p;
 }
 
 struct hit {

@@ -513,7 +513,7 @@ static int kb_query_on(struct sqstore *sq, struct sqconn *c, const struct kb_fil
         return err->code ? err->code : GZ_EIO;
     rc = kb_query_build(q, f, v, err);
     if (v)
-        sq_vocab_release(sq);
+        sq_vocab_release(sq, v);
     return rc;
 }
 
@@ -527,7 +527,7 @@ static int kb_search_mem(struct sqstore *sq, struct sqconn *c, const struct kb_f
     if (!v)
         return err->code ? err->code : GZ_EIO;
     rc = sq_vocab_search(v, c, f, limit, fn, ctx, err);
-    sq_vocab_release(sq);
+    sq_vocab_release(sq, v);
     return rc;
 }
 

@@ -7,6 +7,7 @@
  */
 #include "gz.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include "store/sq.h"
@@ -431,6 +432,76 @@ START_TEST(vocabulary_follows_changes)
 }
 END_TEST
 
+/* A snapshot held while the base changes stays whole for its holder; the next hold is new. */
+START_TEST(held_snapshot_outlives_a_change)
+{
+    struct sqstore *sq = (struct sqstore *)S;
+    struct gz_err err = {0};
+    struct sqconn *c = sq_reader(sq, &err);
+    struct sq_vocab *old, *now;
+    struct kb_filter f = any();
+    struct got g = {{0}, 0};
+
+    ck_assert_ptr_nonnull(c);
+    old = sq_vocab_hold(sq, c, &err);
+    ck_assert_ptr_nonnull(old);
+    add_entry(S, "井盖缺失的处理", "报修后两天内补齐。");
+    now = sq_vocab_hold(sq, c, &err);
+    ck_assert_ptr_nonnull(now);
+    ck_assert_ptr_ne(old, now);
+    f.active = 1;
+    f.similar = "井盖丢失";
+    ck_assert_int_eq(sq_vocab_search(old, c, &f, 16, collect, &g, &err), 0);
+    ck_assert_int_eq(g.n, 0); /* the old snapshot: before the entry */
+    sq_vocab_release(sq, old);
+    ck_assert_int_eq(sq_vocab_search(now, c, &f, 16, collect, &g, &err), 0);
+    ck_assert_int_eq(g.n, 1);
+    sq_vocab_release(sq, now);
+    sq_reader_put(sq, c);
+}
+END_TEST
+
+struct asker {
+    struct store *s;
+    int found;
+};
+
+static void *ask_often(void *arg)
+{
+    struct asker *a = arg;
+
+    for (int i = 0; i < 200; i++) {
+        struct got g = {{0}, 0};
+        struct gz_err err = {0};
+        if (store_kb_suggest(a->s, i % 2 ? "0101" : NULL, "垃圾分类 井盖 noise construction", NOW,
+                             3, collect, &g, &err) == 0)
+            a->found += g.n > 0;
+    }
+    return NULL;
+}
+
+/* Questions from several threads while the base changes under them (ASan watches). */
+START_TEST(questions_while_the_base_changes)
+{
+    pthread_t th[4];
+    struct asker a[4];
+    struct gz_err err = {0};
+
+    for (int i = 0; i < 4; i++) {
+        a[i] = (struct asker){S, 0};
+        pthread_create(&th[i], NULL, ask_often, &a[i]);
+    }
+    for (int i = 0; i < 20; i++) {
+        int64_t id = add_entry(S, "井盖缺失的处理", "报修后两天内补齐。");
+        ck_assert_int_eq(store_kb_delete(S, id, &err), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(a[i].found, 200); /* the fixture's entries answer every time */
+    }
+}
+END_TEST
+
 Suite *suite_store_kb(void)
 {
     Suite *s = suite_create("store/kb");
@@ -448,6 +519,8 @@ Suite *suite_store_kb(void)
     tcase_add_test(tc, similar_terms);
     tcase_add_test(tc, similar_terms_kept);
     tcase_add_test(tc, vocabulary_follows_changes);
+    tcase_add_test(tc, held_snapshot_outlives_a_change);
+    tcase_add_test(tc, questions_while_the_base_changes);
     suite_add_tcase(s, tc);
     return s;
 }
