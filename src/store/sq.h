@@ -198,8 +198,9 @@ void sq_chain_put(struct sqstore *s, int64_t unit, const int64_t *chain, size_t 
 int sq_category_get(struct sqstore *s, const char *code, struct category *out, uint64_t *gen);
 void sq_category_put(struct sqstore *s, const struct category *c, uint64_t gen);
 
-/* A setting read on c ("" when it is not set). */
+/* A setting read on c ("" when it is not set), and one written inside a write job. */
 int sq_setting_read(struct sqconn *c, const char *key, char *out, size_t size, struct gz_err *err);
+int sq_setting_write(struct sqconn *c, const char *key, const char *value, struct gz_err *err);
 
 /* After a write to accounts, memberships or tokens: returns rc; cached principals are stale. */
 int sq_auth_changed(struct sqstore *s, int rc);
@@ -241,6 +242,12 @@ int sq_step_changed(struct sqconn *c, sqlite3_stmt *st, const char *field, const
                     struct gz_err *err);
 /* After the last sqlite3_step: 0 for SQLITE_DONE/ROW, else the mapped error. */
 int sq_step_result(struct sqconn *c, int rc, struct gz_err *err);
+/* A keyed text on c: the first column of the row sql gives for ?1 = key ("" when none). */
+int sq_key_read(struct sqconn *c, const char *sql, const char *key, char *out, size_t size,
+                struct gz_err *err);
+/* Run a write bound to two texts (?1 = key, ?2 = value), e.g. an upsert of a keyed value. */
+int sq_key_write(struct sqconn *c, const char *sql, const char *key, const char *value,
+                 struct gz_err *err);
 /* Run a read bound to one integer (?1) and pass each row's first column, as text, to fn until
    it returns nonzero. */
 int sq_read_texts(struct sqstore *s, const char *sql, int64_t arg,

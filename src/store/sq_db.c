@@ -655,6 +655,35 @@ int sq_step_done(struct sqconn *c, sqlite3_stmt *st, struct gz_err *err)
     return rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
 }
 
+int sq_key_read(struct sqconn *c, const char *sql, const char *key, char *out, size_t size,
+                struct gz_err *err)
+{
+    sqlite3_stmt *st = sq_stmt(c, sql, err);
+    int rc;
+
+    if (!st)
+        return GZ_EIO;
+    out[0] = '\0';
+    sq_bind_text(st, 1, key);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        sq_col_text(st, 0, out, size);
+    sq_done(st);
+    return sq_step_result(c, rc, err);
+}
+
+int sq_key_write(struct sqconn *c, const char *sql, const char *key, const char *value,
+                 struct gz_err *err)
+{
+    sqlite3_stmt *st = sq_stmt(c, sql, err);
+
+    if (!st)
+        return GZ_EIO;
+    sq_bind_text(st, 1, key);
+    sq_bind_text(st, 2, value);
+    return sq_step_done(c, st, err);
+}
+
 int sq_step_changed(struct sqconn *c, sqlite3_stmt *st, const char *field, const char *what,
                     struct gz_err *err)
 {

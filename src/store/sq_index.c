@@ -68,32 +68,15 @@ static const char index_drop[] = "DROP TABLE IF EXISTS cases_fts; DROP TABLE IF 
 
 static int meta_get(struct sqconn *c, const char *key, char *out, size_t size, struct gz_err *err)
 {
-    static const char sql[] = "SELECT value FROM meta WHERE key = ?1";
-    sqlite3_stmt *st = sq_stmt(c, sql, err);
-    int rc;
-
-    if (!st)
-        return GZ_EIO;
-    out[0] = '\0';
-    sq_bind_text(st, 1, key);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        sq_col_text(st, 0, out, size);
-    sq_done(st);
-    return sq_step_result(c, rc, err);
+    return sq_key_read(c, "SELECT value FROM meta WHERE key = ?1", key, out, size, err);
 }
 
 static int meta_put(struct sqconn *c, const char *key, const char *value, struct gz_err *err)
 {
-    static const char sql[] = "INSERT INTO meta(key, value) VALUES(?1, ?2)"
-                              " ON CONFLICT(key) DO UPDATE SET value = ?2";
-    sqlite3_stmt *st = sq_stmt(c, sql, err);
-
-    if (!st)
-        return GZ_EIO;
-    sq_bind_text(st, 1, key);
-    sq_bind_text(st, 2, value);
-    return sq_step_done(c, st, err);
+    return sq_key_write(c,
+                        "INSERT INTO meta(key, value) VALUES(?1, ?2)"
+                        " ON CONFLICT(key) DO UPDATE SET value = ?2",
+                        key, value, err);
 }
 
 static int meta_put_id(struct sqconn *c, int64_t id, struct gz_err *err)

@@ -161,16 +161,10 @@ static int last_event(struct sqconn *c, int64_t *id, char *hash, struct gz_err *
  */
 static int head_write(struct sqconn *c, const struct event *ev, struct gz_err *err)
 {
-    static const char sql[] = "INSERT INTO settings(key, value) VALUES('audit_head', ?1)"
-                              " ON CONFLICT(key) DO UPDATE SET value = ?1";
-    sqlite3_stmt *st = sq_stmt(c, sql, err);
     char head[AUDIT_HASH_HEX + 32];
 
-    if (!st)
-        return GZ_EIO;
     snprintf(head, sizeof(head), "%lld %s", (long long)ev->id, ev->hash);
-    sq_bind_text(st, 1, head);
-    return sq_step_done(c, st, err);
+    return sq_setting_write(c, "audit_head", head, err);
 }
 
 /* Seal ev onto the end of the chain and insert it. */

@@ -122,19 +122,6 @@ static const struct kpi_role_counts *roles_from(sqlite3_stmt *st, int col,
 
 /* ---- settings the sums depend on ---- */
 
-static int setting_write(struct sqconn *c, const char *key, const char *value, struct gz_err *err)
-{
-    static const char sql[] = "INSERT INTO settings(key, value) VALUES(?1, ?2)"
-                              " ON CONFLICT(key) DO UPDATE SET value = ?2";
-    sqlite3_stmt *st = sq_stmt(c, sql, err);
-
-    if (!st)
-        return GZ_EIO;
-    sq_bind_text(st, 1, key);
-    sq_bind_text(st, 2, value);
-    return sq_step_done(c, st, err);
-}
-
 /* Empty the sums and mark every case as never counted. */
 static int reset(struct sqconn *c, const char *zone, const char *limits, struct gz_err *err)
 {
@@ -145,11 +132,11 @@ static int reset(struct sqconn *c, const char *zone, const char *limits, struct 
                      err);
 
     if (!rc)
-        rc = setting_write(c, "kpi.events", "0", err);
+        rc = sq_setting_write(c, "kpi.events", "0", err);
     if (!rc)
-        rc = setting_write(c, "kpi.zone", zone, err);
+        rc = sq_setting_write(c, "kpi.zone", zone, err);
     if (!rc)
-        rc = setting_write(c, "kpi.limits", limits, err);
+        rc = sq_setting_write(c, "kpi.limits", limits, err);
     return rc;
 }
 
@@ -417,7 +404,7 @@ static int count_events(struct sqconn *c, struct kpi_acc *acc, const struct kpi_
     if (rc || !*n)
         return rc;
     snprintf(mark, sizeof(mark), "%lld", (long long)last);
-    return setting_write(c, "kpi.events", mark, err);
+    return sq_setting_write(c, "kpi.events", mark, err);
 }
 
 /* ---- writing the differences ---- */

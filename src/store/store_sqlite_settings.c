@@ -9,19 +9,15 @@
 
 int sq_setting_read(struct sqconn *c, const char *key, char *out, size_t size, struct gz_err *err)
 {
-    static const char sql[] = "SELECT value FROM settings WHERE key = ?1";
-    sqlite3_stmt *st = sq_stmt(c, sql, err);
-    int rc;
+    return sq_key_read(c, "SELECT value FROM settings WHERE key = ?1", key, out, size, err);
+}
 
-    if (!st)
-        return GZ_EIO;
-    out[0] = '\0';
-    sq_bind_text(st, 1, key);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        sq_col_text(st, 0, out, size);
-    sq_done(st);
-    return sq_step_result(c, rc, err);
+int sq_setting_write(struct sqconn *c, const char *key, const char *value, struct gz_err *err)
+{
+    return sq_key_write(c,
+                        "INSERT INTO settings(key, value) VALUES(?1, ?2)"
+                        " ON CONFLICT(key) DO UPDATE SET value = ?2",
+                        key, value, err);
 }
 
 int sqo_setting_get(struct store *s, const char *key, char *out, size_t size, struct gz_err *err)
@@ -52,16 +48,9 @@ struct setting_job {
 
 static int job_setting_set(struct sqconn *c, void *arg, struct gz_err *err)
 {
-    static const char sql[] = "INSERT INTO settings(key, value) VALUES(?1, ?2)"
-                              " ON CONFLICT(key) DO UPDATE SET value = ?2";
     struct setting_job *j = arg;
-    sqlite3_stmt *st = sq_stmt(c, sql, err);
 
-    if (!st)
-        return GZ_EIO;
-    sq_bind_text(st, 1, j->key);
-    sq_bind_text(st, 2, j->value);
-    return sq_step_done(c, st, err);
+    return sq_setting_write(c, j->key, j->value, err);
 }
 
 int sqo_setting_set(struct store *s, const char *key, const char *value, struct gz_err *err)
@@ -80,15 +69,10 @@ struct cal_job {
 
 static int put_day(struct sqconn *c, const char *day, const char *kind, struct gz_err *err)
 {
-    static const char sql[] = "INSERT INTO calendar(day, kind) VALUES(?1, ?2)"
-                              " ON CONFLICT(day) DO UPDATE SET kind = ?2";
-    sqlite3_stmt *st = sq_stmt(c, sql, err);
-
-    if (!st)
-        return GZ_EIO;
-    sq_bind_text(st, 1, day);
-    sq_bind_text(st, 2, kind);
-    return sq_step_done(c, st, err);
+    return sq_key_write(c,
+                        "INSERT INTO calendar(day, kind) VALUES(?1, ?2)"
+                        " ON CONFLICT(day) DO UPDATE SET kind = ?2",
+                        day, kind, err);
 }
 
 /* A year named by the file loses its old overrides first, so a corrected file replaces them. */
