@@ -216,8 +216,9 @@ bool sq_vocab_keep(void *ctx, bool trigram, const char *term, size_t n)
 
 bool sq_vocab_fits(const struct kb_filter *f, int offset)
 {
-    return !f->q && f->lang < 0 && f->active == 1 && offset == 0 && (!f->category || f->applying) &&
-           (!f->category || !f->similar);
+    /* a category only as intake asks: the entries applying to it, with no text beside */
+    return !f->q && f->lang < 0 && f->active == 1 && offset == 0 &&
+           (!f->category || (f->applying && !f->similar));
 }
 
 /* Ask FTS5 for one term's ranking (its bm25 share, per entry that holds it). */
