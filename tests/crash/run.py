@@ -179,7 +179,7 @@ def intaker(port, token, acked, stop, k=0, acked_tokens=None):
     while not stop.is_set():
         try:
             conn.request("POST", "/api/v1/cases",
-                         json.dumps({"channel": "hotline", "text": "路灯不亮 t%dn%d" % (k, i),
+                         json.dumps({"channel": "hotline", "text": "路灯不亮 t%dn%dx" % (k, i),
                                      "phone": "13812345678"}),
                          {"Content-Type": "application/json", "Authorization": "Bearer " + token})
             r = conn.getresponse()
@@ -189,7 +189,8 @@ def intaker(port, token, acked, stop, k=0, acked_tokens=None):
         if r.status == 201:
             acked.append(json.loads(body)["number"])
             if acked_tokens is not None:
-                acked_tokens[acked[-1]] = "t%dn%d" % (k, i)
+                # closed by "x": "t0n1" alone is also a substring of "t0n10"
+                acked_tokens[acked[-1]] = "t%dn%dx" % (k, i)
         i += 1
 
 
