@@ -417,17 +417,70 @@ static int64_t period_end(int64_t u, int64_t off)
     return hi;
 }
 
-/* A walk: working seconds counted so far, how many are wanted, where it stopped. */
+/*
+ * Constant-offset periods found by earlier walks, per thread, each grown
+ * while the next probe finds the same offset; so a walk over weeks asks
+ * localtime_r nothing once its thread has walked there. Keyed by the TZ
+ * variable's string: cal_new (or a test) setting another zone drops them.
+ */
+#define CAL_SPANS 4
+struct span {
+    int64_t lo, hi, off;
+};
+static _Thread_local struct {
+    const char *tz;
+    int next;
+    struct span s[CAL_SPANS];
+} spans;
+
+static void spans_check_zone(void)
+{
+    const char *tz = getenv("TZ");
+
+    if (tz != spans.tz) {
+        memset(&spans, 0, sizeof(spans));
+        spans.tz = tz;
+    }
+}
+
+/* The UTC offset at u and the end (exclusive) of the period holding it. */
+static int64_t zone_period(int64_t u, int64_t *end)
+{
+    struct span *s = spans.s;
+    int64_t off;
+
+    for (int i = 0; i < CAL_SPANS; i++)
+        if (s[i].lo <= u && u < s[i].hi) {
+            *end = s[i].hi;
+            return s[i].off;
+        }
+    off = gmtoff_at(u);
+    *end = period_end(u, off);
+    for (int i = 0; i < CAL_SPANS; i++)
+        if (s[i].lo < s[i].hi && s[i].hi == u && s[i].off == off) {
+            s[i].hi = *end;
+            return off;
+        }
+    s[spans.next] = (struct span){u, *end, off};
+    spans.next = (spans.next + 1) % CAL_SPANS;
+    return off;
+}
+
+/*
+ * A walk: working seconds counted so far, and the targets it looks for
+ * (ascending), each with the instant it was reached (INT64_MAX until then).
+ */
 struct walk {
     int64_t got;
-    int64_t need;
-    int64_t at; /* instant `need` was reached; INT64_MAX until then */
-    int idle;   /* consecutive dates without a workday */
+    int n, reached;
+    int64_t need[CAL_TARGETS];
+    int64_t at[CAL_TARGETS];
+    int idle; /* consecutive dates without a workday */
 };
 
 /*
  * Count working time on local date `day` within wall seconds [w, wend) of a
- * period with offset `off`. Returns true when the walk is done.
+ * period with offset `off`. Returns true when every target is reached.
  */
 static bool walk_day(const struct calendar *c, struct walk *wk, int64_t day, int64_t w,
                      int64_t wend, int64_t off)
@@ -447,25 +500,24 @@ static bool walk_day(const struct calendar *c, struct walk *wk, int64_t day, int
         b = b < wend ? b : wend;
         if (a >= b)
             continue;
-        if (wk->need - wk->got <= b - a) {
-            wk->at = a + (wk->need - wk->got) - off;
-            wk->got = wk->need;
+        for (; wk->reached < wk->n && wk->need[wk->reached] - wk->got <= b - a; wk->reached++)
+            wk->at[wk->reached] = a + (wk->need[wk->reached] - wk->got) - off;
+        if (wk->reached == wk->n)
             return true;
-        }
         wk->got += b - a;
     }
     return false;
 }
 
-/* Walk the working time in UTC [from, to) until wk->need seconds are counted. */
+/* Walk the working time in UTC [from, to) until every target is reached. */
 static void walk(const struct calendar *c, struct walk *wk, int64_t from, int64_t to,
                  bool give_up_idle)
 {
     int64_t u = from;
 
+    spans_check_zone();
     while (u < to) {
-        int64_t off = gmtoff_at(u);
-        int64_t pend = period_end(u, off);
+        int64_t pend, off = zone_period(u, &pend);
         int64_t w, wend;
 
         pend = pend < to ? pend : to;
@@ -507,28 +559,65 @@ static int64_t clock_deadline(int64_t start, const struct tlimit *limit, int per
     return r;
 }
 
+/* The deadline when it needs no walk (true), else the working seconds to walk for. */
+static bool deadline_unwalked(const struct calendar *c, int64_t start, const struct tlimit *limit,
+                              int permille, int64_t *at, int64_t *need)
+{
+    /* Callers never pass unset limits; a zero or negative one costs no time. */
+    if (limit->amount <= 0 || permille <= 0) {
+        *at = start;
+        return true;
+    }
+    if (limit->unit == LIMIT_HOURS) {
+        *at = clock_deadline(start, limit, permille);
+        return true;
+    }
+    *need = limit_seconds(c, limit, permille);
+    if (*need == 0)
+        *at = start;
+    else if (*need < 0 || c->day_minutes == 0 || start < CAL_T_MIN || start > CAL_T_MAX)
+        *at = INT64_MAX;
+    else
+        return false;
+    return true;
+}
+
+void cal_deadlines(const struct calendar *c, int64_t start, const struct tlimit *limit,
+                   const int *permille, int n, int64_t *out)
+{
+    struct walk wk = {.n = 0};
+    int slot[CAL_TARGETS];
+
+    n = n < CAL_TARGETS ? n : CAL_TARGETS;
+    for (int i = 0; i < n; i++) {
+        int64_t need;
+
+        slot[i] = -1;
+        if (deadline_unwalked(c, start, limit, permille[i], &out[i], &need))
+            continue;
+        slot[i] = wk.n;
+        wk.need[wk.n] = need;
+        wk.at[wk.n++] = INT64_MAX;
+    }
+    if (wk.n)
+        walk(c, &wk, start, start + CAL_HORIZON, true);
+    for (int i = 0; i < n; i++)
+        if (slot[i] >= 0)
+            out[i] = wk.at[slot[i]];
+}
+
 int64_t cal_deadline(const struct calendar *c, int64_t start, const struct tlimit *limit,
                      int permille)
 {
-    struct walk wk = {.at = INT64_MAX};
+    int64_t at;
 
-    /* Callers never pass unset limits; a zero or negative one costs no time. */
-    if (limit->amount <= 0 || permille <= 0)
-        return start;
-    if (limit->unit == LIMIT_HOURS)
-        return clock_deadline(start, limit, permille);
-    wk.need = limit_seconds(c, limit, permille);
-    if (wk.need == 0)
-        return start;
-    if (wk.need < 0 || c->day_minutes == 0 || start < CAL_T_MIN || start > CAL_T_MAX)
-        return INT64_MAX;
-    walk(c, &wk, start, start + CAL_HORIZON, true);
-    return wk.at;
+    cal_deadlines(c, start, limit, &permille, 1, &at);
+    return at;
 }
 
 int64_t cal_work_minutes(const struct calendar *c, int64_t from, int64_t to)
 {
-    struct walk wk = {.need = INT64_MAX, .at = INT64_MAX};
+    struct walk wk = {.n = 1, .need = {INT64_MAX}, .at = {INT64_MAX}};
 
     if (to <= from || c->day_minutes == 0)
         return 0;

@@ -76,6 +76,14 @@ bool cal_is_workday(const struct calendar *c, int year, int month, int day);
 int64_t cal_deadline(const struct calendar *c, int64_t start, const struct tlimit *limit,
                      int permille);
 
+/*
+ * cal_deadline for n (at most CAL_TARGETS) fractions of one limit, in
+ * ascending order, in one walk: out[i] for permille[i].
+ */
+#define CAL_TARGETS 4
+void cal_deadlines(const struct calendar *c, int64_t start, const struct tlimit *limit,
+                   const int *permille, int n, int64_t *out);
+
 /* Working minutes in [from, to) (0 when to <= from). */
 int64_t cal_work_minutes(const struct calendar *c, int64_t from, int64_t to);
 

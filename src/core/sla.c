@@ -32,16 +32,22 @@ static int64_t earlier(int64_t a, int64_t b)
     return a < b ? a : b;
 }
 
+/* The reminder point and the whole limit, walked together. */
+static const int remind_and_all[2] = {SLA_REMIND_PERMILLE, 1000};
+
 void sla_start(struct case_rec *c, const struct sla_limits *l, const struct calendar *cal,
                int64_t now)
 {
     const struct tlimit *resolve = c->priority == PRIORITY_URGENT ? &l->urgent : &l->resolve;
+    int64_t respond[2], res[2];
 
     c->dispatched_at = now;
-    c->respond_by = cal_deadline(cal, now, &l->respond, 1000);
-    c->remind_respond_at = cal_deadline(cal, now, &l->respond, SLA_REMIND_PERMILLE);
-    c->resolve_by = cal_deadline(cal, now, resolve, 1000);
-    c->remind_resolve_at = cal_deadline(cal, now, resolve, SLA_REMIND_PERMILLE);
+    cal_deadlines(cal, now, &l->respond, remind_and_all, 2, respond);
+    cal_deadlines(cal, now, resolve, remind_and_all, 2, res);
+    c->remind_respond_at = respond[0];
+    c->respond_by = respond[1];
+    c->remind_resolve_at = res[0];
+    c->resolve_by = res[1];
     if (c->priority == PRIORITY_URGENT) {
         c->respond_by = earlier(c->respond_by, c->resolve_by);
         c->remind_respond_at = earlier(c->remind_respond_at, c->remind_resolve_at);
@@ -60,10 +66,11 @@ void sla_shift(struct case_rec *c, int64_t seconds)
 
 void sla_extend(struct case_rec *c, const struct tlimit *ext, const struct calendar *cal)
 {
-    int64_t from = c->resolve_by;
+    int64_t at[2];
 
-    c->resolve_by = cal_deadline(cal, from, ext, 1000);
-    c->remind_resolve_at = cal_deadline(cal, from, ext, SLA_REMIND_PERMILLE);
+    cal_deadlines(cal, c->resolve_by, ext, remind_and_all, 2, at);
+    c->remind_resolve_at = at[0];
+    c->resolve_by = at[1];
     c->escalated &= ~(ESC_REMIND_RESOLVE | ESC_SUPERVISE_RESOLVE);
 }
 

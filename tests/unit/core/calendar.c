@@ -589,6 +589,19 @@ static void random_limit(uint64_t *seed, struct tlimit *l, int *permille)
     *permille = rng_next(seed) % 2 ? 1000 : 800;
 }
 
+/* cal_deadlines gives, in one walk, what cal_deadline gives for each fraction. */
+static void check_in_one_walk(const struct calendar *c, int64_t start, const struct tlimit *l,
+                              int i)
+{
+    static const int fractions[3] = {500, 800, 1000};
+    int64_t got[3];
+
+    cal_deadlines(c, start, l, fractions, 3, got);
+    for (int k = 0; k < 3; k++)
+        if (got[k] != cal_deadline(c, start, l, fractions[k]))
+            ck_abort_msg("case %d: x%d in one walk: %s", i, fractions[k], show(got[k]));
+}
+
 /* n random starts in [from, from + span) against the reference. */
 static void compare_deadlines(const struct calendar *c, struct ref *r, uint64_t seed, int n,
                               int64_t from, int64_t span)
@@ -602,6 +615,7 @@ static void compare_deadlines(const struct calendar *c, struct ref *r, uint64_t 
         random_limit(&seed, &l, &permille);
         got = cal_deadline(c, start, &l, permille);
         want = ref_deadline(r, cal_day_minutes(c), start, &l, permille);
+        check_in_one_walk(c, start, &l, i);
         if (got != want) {
             char a[64], w[64];
 
@@ -659,6 +673,25 @@ START_TEST(random_new_york_2015)
 }
 END_TEST
 
+/* The offsets a walk learned in one zone are not used in the next. */
+START_TEST(zone_change_drops_offsets)
+{
+    struct calendar *c = cal_with("Asia/Shanghai", CN_2026);
+    struct tlimit l = {.amount = 3, .unit = LIMIT_WORKDAYS};
+    int64_t start = at("2015-03-05 10:00");
+    int64_t shanghai = cal_deadline(c, start, &l, 1000);
+    struct ref r;
+
+    cal_free(c);
+    c = cal_with("America/New_York", US_2015);
+    ref_init(&r, US_2015);
+    ck_assert_int_ne(cal_deadline(c, start, &l, 1000), shanghai);
+    ck_assert_int_eq(cal_deadline(c, start, &l, 1000),
+                     ref_deadline(&r, cal_day_minutes(c), start, &l, 1000));
+    cal_free(c);
+}
+END_TEST
+
 /* Hours that straddle the changes of clock, on worked Sundays. */
 START_TEST(random_new_york_odd_hours)
 {
@@ -708,6 +741,7 @@ Suite *suite_core_calendar(void)
     tcase_add_test(tc, random_shanghai_2026);
     tcase_add_test(tc, random_new_york_2015);
     tcase_add_test(tc, random_new_york_odd_hours);
+    tcase_add_test(tc, zone_change_drops_offsets);
     suite_add_tcase(s, tc);
     return s;
 }
