@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <stdatomic.h>
 
+#include "core/audit.h"
 #include "store/store_impl.h"
 
 #define SQ_CACHE 64      /* prepared statements kept per connection */
@@ -38,6 +39,13 @@ struct sqconn {
     int hooks;
     bool hooks_dirty;
     int64_t group_event;
+    /* the chain's head as the group's events left it (known after the group's first event),
+       written to the settings once, before COMMIT (store_sqlite_cases.c: sq_head_flush) */
+    struct sqhead {
+        int64_t id;
+        char hash[AUDIT_HASH_HEX + 1];
+        bool known, dirty;
+    } head;
     bool group_outbox;
     int64_t group_case; /* the newest case the group inserted: the search indexer has work */
     bool group_kb;      /* the group changed the knowledge base's indexes (sq_vocab.c) */
@@ -210,6 +218,9 @@ struct sqconn *sq_reader(struct sqstore *s, struct gz_err *err);
 void sq_reader_put(struct sqstore *s, struct sqconn *c);
 /* Queue fn for the writer and wait until its group has committed. */
 int sq_write(struct sqstore *s, sq_write_fn fn, void *arg, struct gz_err *err);
+/* Write the chain's head the group's events left, if they moved it: the writer, before COMMIT
+   (store_sqlite_cases.c). */
+int sq_head_flush(struct sqconn *c, struct gz_err *err);
 
 /* Open the database file, migrate it and start the writer. */
 struct sqstore *sq_open(const char *path, const struct store_options *opt, struct gz_err *err);

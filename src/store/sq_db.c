@@ -340,14 +340,17 @@ static void run_job(struct sqconn *c, struct sqjob *j)
     static const char savepoint[] = "SAVEPOINT job", rollback[] = "ROLLBACK TO job",
                       release[] = "RELEASE job";
     struct gz_err ignored;
+    struct sqhead head = c->head; /* a job rolled back leaves the chain where it found it */
 
     if (run_cached(c, savepoint, j->err)) {
         j->rc = GZ_EIO;
         return;
     }
     j->rc = j->fn(c, j->arg, j->err);
-    if (j->rc)
+    if (j->rc) {
         run_cached(c, rollback, &ignored);
+        c->head = head;
+    }
     run_cached(c, release, &ignored);
 }
 
@@ -392,12 +395,14 @@ static void run_group(struct sqstore *s, struct sqjob *group)
     struct sqjob *j;
     int rc = run_cached(s->writer, begin, &err);
 
+    s->writer->head.known = s->writer->head.dirty = false;
     for (j = group; j; j = j->next)
         if (rc)
             j->rc = gz_fail(j->err, GZ_EIO, "", "%s", err.msg);
         else
             run_job(s->writer, j);
-    if (!rc && (rc = run_cached(s->writer, commit, &err)) != 0) {
+    if (!rc && ((rc = sq_head_flush(s->writer, &err)) != 0 ||
+                (rc = run_cached(s->writer, commit, &err)) != 0)) {
         sqlite3_exec(s->writer->db, "ROLLBACK", NULL, NULL, NULL);
         for (j = group; j; j = j->next)
             if (!j->rc)

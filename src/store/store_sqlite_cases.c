@@ -136,34 +136,44 @@ static void bind_tri(sqlite3_stmt *st, int i, int v)
 
 /* ---- events and the chain ---- */
 
-static int last_event(struct sqconn *c, int64_t *id, char *hash, struct gz_err *err)
+/* The chain's head: the newest event, read once a group and then followed in memory. */
+static int head_read(struct sqconn *c, struct gz_err *err)
 {
     static const char sql[] = "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1";
-    sqlite3_stmt *st = sq_stmt(c, sql, err);
+    sqlite3_stmt *st;
     int rc;
 
+    if (c->head.known)
+        return 0;
+    st = sq_stmt(c, sql, err);
     if (!st)
         return GZ_EIO;
-    *id = 0;
-    memcpy(hash, audit_genesis, sizeof(audit_genesis));
+    c->head.id = 0;
+    memcpy(c->head.hash, audit_genesis, sizeof(audit_genesis));
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        sq_col_text(st, 1, hash, AUDIT_HASH_HEX + 1);
+        c->head.id = sqlite3_column_int64(st, 0);
+        sq_col_text(st, 1, c->head.hash, sizeof(c->head.hash));
     }
     sq_done(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_fail(c, rc, err);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sq_fail(c, rc, err);
+    c->head.known = true;
+    return 0;
 }
 
 /*
  * The chain's head, kept apart from the events: a walk of the events alone
- * cannot tell that the newest ones were cut off.
+ * cannot tell that the newest ones were cut off. Written once a group, in
+ * its transaction.
  */
-static int head_write(struct sqconn *c, const struct event *ev, struct gz_err *err)
+int sq_head_flush(struct sqconn *c, struct gz_err *err)
 {
     char head[AUDIT_HASH_HEX + 32];
 
-    snprintf(head, sizeof(head), "%lld %s", (long long)ev->id, ev->hash);
+    if (!c->head.dirty)
+        return 0;
+    snprintf(head, sizeof(head), "%lld %s", (long long)c->head.id, c->head.hash);
     return sq_setting_write(c, "audit_head", head, err);
 }
 
@@ -174,12 +184,12 @@ static int event_append(struct sqconn *c, struct event *ev, struct gz_err *err)
         "INSERT INTO events(id, case_id, kind, actor_account_id, actor_unit_id, at, visibility,"
         " body, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
     sqlite3_stmt *st;
-    int64_t last;
-    int rc = last_event(c, &last, ev->prev_hash, err);
+    int rc = head_read(c, err);
 
     if (rc)
         return rc;
-    ev->id = last + 1;
+    ev->id = c->head.id + 1;
+    memcpy(ev->prev_hash, c->head.hash, sizeof(c->head.hash));
     if (!ev->at)
         ev->at = time_now();
     if (audit_seal(ev))
@@ -202,9 +212,11 @@ static int event_append(struct sqconn *c, struct event *ev, struct gz_err *err)
     if (rc != SQLITE_DONE)
         return sq_fail(c, rc, err);
     c->group_event = ev->id;
-    rc = head_write(c, ev, err);
+    c->head.id = ev->id;
+    memcpy(c->head.hash, ev->hash, sizeof(c->head.hash));
+    c->head.dirty = true;
     /* the webhooks' deliveries, in the event's own transaction (store_sqlite_outbox.c) */
-    return rc ? rc : sq_outbox_queue(c, ev, err);
+    return sq_outbox_queue(c, ev, err);
 }
 
 int sq_event_append(struct sqconn *c, struct event *ev, struct gz_err *err)

@@ -5,6 +5,7 @@
  */
 #include "gz.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "core/workflow.h"
@@ -207,6 +208,107 @@ START_TEST(events_chain_and_are_append_only)
 }
 END_TEST
 
+/* The links as well as the seals: each event's prev_hash is the hash before it. */
+struct links {
+    int64_t id;
+    char hash[AUDIT_HASH_HEX + 1];
+    int bad;
+};
+
+static int check_links(void *ctx, const struct event *e)
+{
+    struct links *l = ctx;
+
+    if (!audit_check(e) || e->id != l->id + 1 || strcmp(e->prev_hash, l->hash) != 0)
+        l->bad = (int)e->id;
+    l->id = e->id;
+    memcpy(l->hash, e->hash, sizeof(l->hash));
+    return 0;
+}
+
+/* An intake whose created event is appended and then undone: its co-unit does not exist. */
+static int intake_undone(struct store *s, int64_t lead)
+{
+    struct case_rec c;
+    struct event ev, then;
+    struct store_intake in = {0};
+    struct gz_err err = {0};
+    int rc;
+
+    case_init(&c);
+    event_init(&ev);
+    event_init(&then);
+    c.text = strdup("undone");
+    c.lead_unit_id = lead;
+    c.co_units[c.n_co++] = 999999;
+    c.units_changed = true;
+    snprintf(ev.kind, sizeof(ev.kind), "created");
+    ev.body = strdup("{}");
+    snprintf(then.kind, sizeof(then.kind), "dispatch");
+    then.body = strdup("{}");
+    in.day = "20260331";
+    in.ev = &ev;
+    in.then_ev = &then;
+    rc = store_case_create(s, &c, &in, &err);
+    case_release(&c);
+    event_release(&ev);
+    event_release(&then);
+    return rc;
+}
+
+struct undo_ctx {
+    struct store *s;
+    int64_t lead;
+    int failed;
+};
+
+static void *undo_thread(void *arg)
+{
+    struct undo_ctx *u = arg;
+    bool replayed;
+
+    for (int i = 0; i < 20; i++) {
+        if (i % 2 && intake_undone(u->s, u->lead) != 0)
+            u->failed++;
+        else if (i % 2 == 0)
+            intake(u->s, "20260331", "噪音扰民", NULL, NULL, &replayed);
+    }
+    return NULL;
+}
+
+/*
+ * Jobs that fail after appending events share groups with jobs that do not:
+ * the chain the group commits has no gap and no stale link, and its head
+ * setting names the last event.
+ */
+START_TEST(undone_jobs_leave_the_chain_whole)
+{
+    char path[300], head[128], want[128];
+    struct store *s = fresh(path, sizeof(path));
+    struct undo_ctx ctx[8];
+    pthread_t th[8];
+    struct links l = {.id = 0};
+    struct gz_err err = {0};
+
+    memcpy(l.hash, audit_genesis, sizeof(l.hash));
+    for (int i = 0; i < 8; i++) {
+        ctx[i] = (struct undo_ctx){s, 1, 0};
+        ck_assert_int_eq(pthread_create(&th[i], NULL, undo_thread, &ctx[i]), 0);
+    }
+    for (int i = 0; i < 8; i++) {
+        pthread_join(th[i], NULL);
+        ck_assert_int_eq(ctx[i].failed, 10);
+    }
+    ck_assert_int_eq(store_events_walk(s, check_links, &l, &err), 0);
+    ck_assert_int_eq(l.bad, 0);
+    ck_assert_int_eq(l.id, 80);
+    ck_assert_int_eq(store_setting_get(s, "audit_head", head, sizeof(head), &err), 0);
+    snprintf(want, sizeof(want), "%lld %s", (long long)l.id, l.hash);
+    ck_assert_str_eq(head, want);
+    store_close(s);
+}
+END_TEST
+
 Suite *suite_store_cases(void)
 {
     Suite *s = suite_create("store/cases");
@@ -217,6 +319,7 @@ Suite *suite_store_cases(void)
     tcase_add_test(tc, update_writes_row_event_and_units);
     tcase_add_test(tc, sweep_drains_more_than_a_batch);
     tcase_add_test(tc, events_chain_and_are_append_only);
+    tcase_add_test(tc, undone_jobs_leave_the_chain_whole);
     suite_add_tcase(s, tc);
     return s;
 }
