@@ -539,21 +539,23 @@ static int unit_row(struct sqconn *c, int64_t case_id, int64_t unit_id, const ch
     return rc;
 }
 
-/* Rewrite the lead and co-unit rows; other parties (whistled, claimants) stay. */
-static int case_units_write(struct sqconn *c, const struct case_rec *cr, struct gz_err *err)
+/* Rewrite the lead and co-unit rows; other parties (whistled, claimants) stay. A case
+   inserted by this job has none to remove. */
+static int case_units_write(struct sqconn *c, const struct case_rec *cr, bool fresh,
+                            struct gz_err *err)
 {
     static const char del[] =
         "DELETE FROM case_units WHERE case_id = ?1 AND role IN ('lead', 'co')";
-    sqlite3_stmt *st = sq_stmt(c, del, err);
+    sqlite3_stmt *st;
     int rc;
 
-    if (!st)
-        return GZ_EIO;
-    sqlite3_bind_int64(st, 1, cr->id);
-    rc = sqlite3_step(st);
-    sq_done(st);
-    if (rc != SQLITE_DONE)
-        return sq_fail(c, rc, err);
+    if (!fresh) {
+        if (!(st = sq_stmt(c, del, err)))
+            return GZ_EIO;
+        sqlite3_bind_int64(st, 1, cr->id);
+        if ((rc = sq_step_done(c, st, err)) != 0)
+            return rc;
+    }
     rc = cr->lead_unit_id ? unit_row(c, cr->id, cr->lead_unit_id, "lead", err) : 0;
     for (size_t i = 0; !rc && i < cr->n_co; i++)
         if (cr->co_units[i] != cr->lead_unit_id)
@@ -569,13 +571,15 @@ struct update_job {
     struct case_rec *out;
 };
 
-/* What goes with a row written: its parties when they changed, and the event. */
-static int save_parts(struct sqconn *c, struct case_rec *cr, struct event *ev, struct gz_err *err)
+/* What goes with a row written (`fresh`: inserted by this job): its parties when they
+   changed, and the event. */
+static int save_parts(struct sqconn *c, struct case_rec *cr, bool fresh, struct event *ev,
+                      struct gz_err *err)
 {
     int rc = 0;
 
     if (cr->units_changed)
-        rc = case_units_write(c, cr, err);
+        rc = case_units_write(c, cr, fresh, err);
     if (!rc && cr->joint_changed)
         rc = sq_parties_write(c, cr, err);
     if (!rc && (cr->units_changed || cr->joint_changed))
@@ -591,7 +595,7 @@ static int save(struct sqconn *c, struct case_rec *cr, struct event *ev, struct 
 {
     int rc = case_write(c, cr, err);
 
-    return rc ? rc : save_parts(c, cr, ev, err);
+    return rc ? rc : save_parts(c, cr, false, ev, err);
 }
 
 static int job_case_update(struct sqconn *c, void *arg, struct gz_err *err)
@@ -636,7 +640,7 @@ static int create_row(struct sqconn *c, struct create_job *j, struct gz_err *err
         rc = event_append(c, in->ev, err);
     }
     if (!rc && in->then_ev)
-        rc = save_parts(c, j->c, in->then_ev, err);
+        rc = save_parts(c, j->c, true, in->then_ev, err);
     return rc;
 }
 
