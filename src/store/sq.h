@@ -59,7 +59,8 @@ struct sqjob {
     void *arg;
     struct gz_err *err;
     int rc;
-    sem_t done; /* posted once its group has committed: one wake-up per job */
+    sem_t done;          /* posted once its group has committed: one wake-up per job */
+    struct fiber *fiber; /* or, for a write from a fiber, that fiber is woken (util/fiber.h) */
     struct sqjob *next;
 };
 

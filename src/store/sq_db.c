@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "store/sq.h"
+#include "util/fiber.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
@@ -412,7 +413,10 @@ static void run_group(struct sqstore *s, struct sqjob *group)
     while (group) {
         j = group;
         group = j->next; /* read before the post: the job lives on its submitter's stack */
-        sem_post(&j->done);
+        if (j->fiber)
+            fiber_wake(j->fiber);
+        else
+            sem_post(&j->done);
     }
 }
 
@@ -429,13 +433,15 @@ static void *writer_main(void *arg)
 int sq_write(struct sqstore *s, sq_write_fn fn, void *arg, struct gz_err *err)
 {
     struct gz_err local;
-    struct sqjob job = {.fn = fn, .arg = arg, .err = err ? err : &local};
+    struct sqjob job = {.fn = fn, .arg = arg, .err = err ? err : &local, .fiber = fiber_current()};
 
-    sem_init(&job.done, 0, 0);
+    if (!job.fiber)
+        sem_init(&job.done, 0, 0);
     pthread_mutex_lock(&s->q_lock);
     if (s->stopping) {
         pthread_mutex_unlock(&s->q_lock);
-        sem_destroy(&job.done);
+        if (!job.fiber)
+            sem_destroy(&job.done);
         return gz_fail(err, GZ_EIO, "", "store is closing");
     }
     if (s->q_tail)
@@ -446,6 +452,10 @@ int sq_write(struct sqstore *s, sq_write_fn fn, void *arg, struct gz_err *err)
     if (++s->q_len >= s->q_want)
         pthread_cond_signal(&s->q_work);
     pthread_mutex_unlock(&s->q_lock);
+    if (job.fiber) {
+        fiber_park(); /* the thread serves others until the group has committed */
+        return job.rc;
+    }
     while (sem_wait(&job.done) != 0)
         ; /* EINTR */
     sem_destroy(&job.done);
