@@ -808,9 +808,9 @@ out:
 
 int api_cases_routes(struct router *r)
 {
-    return api_case_export_routes(r) || router_add(r, "POST", "/api/v1/cases", post_case) ||
+    return api_case_export_routes(r) || router_add_parking(r, "POST", "/api/v1/cases", post_case) ||
            router_add(r, "GET", "/api/v1/cases/{number}", get_case) ||
            router_add(r, "GET", "/api/v1/cases/{number}/events", get_events) ||
-           router_add(r, "POST", "/api/v1/cases/{number}/actions", post_action) ||
-           router_add(r, "POST", "/api/v1/cases/{number}/metoo", post_metoo);
+           router_add_parking(r, "POST", "/api/v1/cases/{number}/actions", post_action) ||
+           router_add_parking(r, "POST", "/api/v1/cases/{number}/metoo", post_metoo);
 }

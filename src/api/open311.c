@@ -350,6 +350,6 @@ static void sub(struct http_req *r, void *arg)
 int api_open311_routes(struct router *r)
 {
     return router_add(r, "GET", "/open311/v2/{file}", top) ||
-           router_add(r, "POST", "/open311/v2/{file}", top) ||
+           router_add_parking(r, "POST", "/open311/v2/{file}", top) ||
            router_add(r, "GET", "/open311/v2/{area}/{file}", sub);
 }

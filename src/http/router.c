@@ -16,6 +16,7 @@ struct route {
     char *seg[ROUTER_MAX_SEGMENTS];
     http_handler_fn fn;
     http_upload_fn upload;
+    bool parks;
 };
 
 struct router {
@@ -182,6 +183,7 @@ enum router_result router_match(const struct router *r, const char *method, cons
         if (strcmp(rt->method, method) == 0) {
             m->fn = rt->fn;
             m->upload = rt->upload;
+            m->parks = rt->parks;
             m->allow[0] = '\0';
             return ROUTER_FOUND;
         }
@@ -199,6 +201,15 @@ enum router_result router_match(const struct router *r, const char *method, cons
 void router_fallback(struct router *r, http_handler_fn fn)
 {
     r->fallback = fn;
+}
+
+int router_add_parking(struct router *r, const char *method, const char *pattern,
+                       http_handler_fn fn)
+{
+    if (router_add(r, method, pattern, fn))
+        return -1;
+    r->routes[r->n - 1].parks = true;
+    return 0;
 }
 
 int router_add_upload(struct router *r, const char *method, const char *pattern, http_handler_fn fn,

@@ -7,6 +7,7 @@
 #ifndef GZ_ROUTER_H
 #define GZ_ROUTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define ROUTER_MAX_PARAMS 4
@@ -30,6 +31,7 @@ struct route_match {
     char values[ROUTER_MAX_PARAMS][128];
     char allow[64];        /* "GET, POST" when the method did not match */
     http_upload_fn upload; /* set for upload routes */
+    bool parks;            /* the handler runs in a fiber (router_add_parking) */
 };
 
 enum router_result { ROUTER_FOUND = 0, ROUTER_NO_PATH = 404, ROUTER_NO_METHOD = 405 };
@@ -38,6 +40,10 @@ struct router *router_new(void);
 void router_free(struct router *r);
 /* Register; fails (-1) on a malformed pattern or when full. */
 int router_add(struct router *r, const char *method, const char *pattern, http_handler_fn fn);
+/* Register a route whose handler runs in a fiber, so its writes park the fiber instead of
+   blocking the thread (util/fiber.h: it holds no lock across a store write). */
+int router_add_parking(struct router *r, const char *method, const char *pattern,
+                       http_handler_fn fn);
 /* Register a route whose body streams to a file (uploads); begin sets its size limit. */
 int router_add_upload(struct router *r, const char *method, const char *pattern, http_handler_fn fn,
                       http_upload_fn begin);

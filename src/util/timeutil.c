@@ -1,6 +1,7 @@
 /* timeutil.c - clock and time formatting (see timeutil.h). */
 #include "gz.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -55,4 +56,12 @@ int64_t time_wall_ms(void)
 
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void time_sleep(double seconds)
+{
+    struct timespec d = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+
+    while (nanosleep(&d, &d) != 0 && errno == EINTR)
+        ;
 }

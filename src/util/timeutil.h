@@ -20,5 +20,7 @@ void time_rfc3339(int64_t t, char *out, size_t size);
 int64_t time_wall_ms(void);
 /* The real clock `seconds` from now, for pthread_cond_timedwait. */
 struct timespec time_deadline(double seconds);
+/* Sleep this long (interrupted sleeps go on). */
+void time_sleep(double seconds);
 
 #endif

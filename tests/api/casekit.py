@@ -32,10 +32,12 @@ ACTIONS = ["dispatch", "redispatch", "accept", "return", "reply", "verify", "rev
 class CaseTest(ApiTest):
     SERVER_ENV = None     # e.g. {"GONGZHI_NOW": "1774936800"}
     INIT_ARGS = ()        # e.g. ("--timezone", "Asia/Shanghai")
+    SERVE_ARGS = ()       # e.g. ("--threads", "1")
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Server(env=cls.SERVER_ENV, init_args=cls.INIT_ARGS).start()
+        cls.server = Server(env=cls.SERVER_ENV, init_args=cls.INIT_ARGS,
+                            serve_args=cls.SERVE_ARGS).start()
         try:
             cls.admin = cls.server.login("admin", ADMIN_PASSWORD)
             cls.build_city()

@@ -103,11 +103,13 @@ def read_response(resp):
 class Server:
     """One gongzhi database and server process. start() and stop() are explicit."""
 
-    def __init__(self, db=None, init=True, env=None, init_args=()):
+    def __init__(self, db=None, init=True, env=None, init_args=(), serve_args=()):
         """env: extra environment for the server (e.g. GONGZHI_NOW; change self.env
         between stop() and start() to restart it differently); init_args: more
-        flags for gongzhi init (e.g. "--timezone", "Asia/Shanghai")."""
+        flags for gongzhi init (e.g. "--timezone", "Asia/Shanghai"); serve_args: more
+        flags for gongzhi serve (e.g. "--threads", "1")."""
         self.env = dict(env or {})
+        self.serve_args = tuple(serve_args)
         self.tmp = tempfile.mkdtemp(prefix="gongzhi-api-")
         self.db = db or os.path.join(self.tmp, "gongzhi.db")
         self.proc = None
@@ -122,7 +124,8 @@ class Server:
 
     def start(self):
         self._stderr = open(self.stderr_path, "wb")
-        self.proc = subprocess.Popen([BIN, "serve", "--db", self.db, "--port", "0"],
+        self.proc = subprocess.Popen([BIN, "serve", "--db", self.db, "--port", "0",
+                                      *self.serve_args],
                                      env=cli_env(self.env), stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=self._stderr)
         line = self._first_line()
