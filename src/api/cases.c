@@ -224,17 +224,12 @@ static void reply_intake(struct http_req *r, struct app *app, const struct princ
                                   fresh ? json_array() : api_case_attachments(app, p, c));
     char loc[64];
 
-    if (o->suggested)
-        json_object_set(view, "suggested_categories", o->suggested);
-    if (o->duplicates)
-        json_object_set(view, "duplicate_candidates", o->duplicates);
-    if (o->route)
-        json_object_set(view, "route", o->route);
     if (o->kb)
         json_object_set(view, "kb_suggestions", o->kb);
     snprintf(loc, sizeof(loc), "/api/v1/cases/%s", c->number);
     http_add_header(r, "Location", loc);
-    http_reply_json(r, 201, view);
+    /* what the pipeline found, as the created event holds it: not written twice */
+    http_reply_json_with(r, 201, view, o->found);
 }
 
 static int idem_key(struct http_req *r, const char **key, struct gz_err *err)

@@ -38,6 +38,15 @@ void event_release(struct event *e);
 struct json_t;
 /* Set e's body to the canonical text of body (consumed), which sealing takes as it is. */
 void audit_set_body(struct event *e, struct json_t *body);
+/* The canonical text of the object o (not consumed), heap; NULL when o is not an object. */
+char *audit_canonical(const struct json_t *o);
+/*
+ * Set e's body to the union of two objects given as their canonical texts,
+ * joined without parsing them again: every key of `first` must sort before
+ * every key of `rest` (so the join is the union's canonical text). GZ_EINVAL
+ * when either is not an object's text.
+ */
+int audit_set_body_joined(struct event *e, const char *first, const char *rest);
 
 /*
  * Compute e->hash from e->prev_hash and the other fields. Fails (GZ_EINVAL)

@@ -186,6 +186,27 @@ void http_reply(struct http_req *r, int status, const char *content_type, char *
 
 void http_reply_json(struct http_req *r, int status, json_t *j)
 {
+    http_reply_json_with(r, status, j, NULL);
+}
+
+/* The text of j with the members of the object text `more` added: "{a}" + "{b}" -> "{a,b}". */
+static char *join_objects(char *s, const char *more)
+{
+    size_t n = strlen(s), m = more ? strlen(more) : 0;
+    char *out;
+
+    if (m <= 2 || more[0] != '{' || more[m - 1] != '}' || n < 2 || s[n - 1] != '}')
+        return s;
+    if (!(out = realloc(s, n + m)))
+        return s;
+    memcpy(out + n - 1, n > 2 ? "," : "", n > 2);
+    memcpy(out + n - 1 + (n > 2), more + 1, m - 1);
+    out[n - 1 + (n > 2) + m - 1] = '\0';
+    return out;
+}
+
+void http_reply_json_with(struct http_req *r, int status, json_t *j, const char *more)
+{
     /* 15 significant digits: 39.9 stays 39.9, coordinates keep sub-millimetre precision */
     char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
 
@@ -194,6 +215,7 @@ void http_reply_json(struct http_req *r, int status, json_t *j)
         http_reply_error(r, 500, "internal", "", "could not encode the answer");
         return;
     }
+    s = join_objects(s, more);
     http_reply(r, status, "application/json; charset=utf-8", s, strlen(s));
 }
 

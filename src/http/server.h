@@ -58,6 +58,9 @@ void *http_alloc(struct http_req *r, size_t n);
 void http_reply(struct http_req *r, int status, const char *content_type, char *body, size_t len);
 /* Steal the reference to j. */
 void http_reply_json(struct http_req *r, int status, json_t *j);
+/* http_reply_json with the members of the object text `more` (NULL: none) added to j's:
+   parts already written as text are not written again. Their keys must not be j's. */
+void http_reply_json_with(struct http_req *r, int status, json_t *j, const char *more);
 /* {"error":{"code":..,"message":..,"field":..}} */
 void http_reply_error(struct http_req *r, int status, const char *code, const char *field,
                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));

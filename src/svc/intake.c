@@ -261,18 +261,31 @@ static json_t *route_json(const struct plan *pl)
     return o;
 }
 
-/* The created event: the channel, and what the pipeline found. */
-static json_t *created_body(const struct case_rec *c, const struct intake_out *out)
+/*
+ * The created event: the channel, and what the pipeline found. What it found
+ * is written once (out->found) for the event and the answer alike; its keys
+ * all sort after "channel", so the two texts join into the canonical body.
+ */
+static int created_body(const struct case_rec *c, struct intake_out *out, struct event *ev)
 {
-    json_t *o = json_pack("{s:s}", "channel", case_channel_name(c->channel));
+    json_t *found = json_object(),
+           *head = json_pack("{s:s}", "channel", case_channel_name(c->channel));
+    char *head_text;
+    int rc;
 
     if (out->suggested)
-        json_object_set(o, "suggested_categories", out->suggested);
+        json_object_set(found, "suggested_categories", out->suggested);
     if (out->duplicates)
-        json_object_set(o, "duplicate_candidates", out->duplicates);
+        json_object_set(found, "duplicate_candidates", out->duplicates);
     if (out->route)
-        json_object_set(o, "route", out->route);
-    return o;
+        json_object_set(found, "route", out->route);
+    head_text = audit_canonical(head);
+    out->found = audit_canonical(found);
+    rc = audit_set_body_joined(ev, head_text, out->found);
+    free(head_text);
+    json_decref(head);
+    json_decref(found);
+    return rc;
 }
 
 /* The automatic dispatch, made to the new case before it is stored: nothing in the database
@@ -317,8 +330,10 @@ static int store_it(const struct intake_deps *d, struct case_rec *c, int64_t act
     snprintf(ev.kind, sizeof(ev.kind), "created");
     ev.actor_account_id = actor;
     ev.at = c->created_at;
-    audit_set_body(&ev, created_body(c, out)); /* the case as received, before the dispatch */
-    if (pl->dispatch) {
+    rc = created_body(c, out, &ev); /* the case as received, before the dispatch */
+    if (rc)
+        gz_fail(err, rc, "", "out of memory");
+    else if (pl->dispatch) {
         rc = auto_dispatch(pl, c, &dispatch_ev, err);
         in.then_ev = &dispatch_ev;
     }
@@ -368,5 +383,6 @@ void intake_out_release(struct intake_out *out)
     json_decref(out->duplicates);
     json_decref(out->route);
     json_decref(out->kb);
+    free(out->found);
     memset(out, 0, sizeof(*out));
 }

@@ -46,6 +46,8 @@ struct intake_out {
     json_t *route;      /* the routing suggestion {source, lead_unit_id, rule_id, ...}, or NULL */
     json_t *kb;         /* [{id, kind, category, title, title_en, version}] up to
                            INTAKE_KB_MAX entries to answer with (kb_suggest), or NULL */
+    char *found;        /* suggested, duplicates and route as the object text the created event
+                           holds (keys duplicate_candidates, route, suggested_categories), or NULL */
 };
 
 #define INTAKE_KB_MAX 3

@@ -128,6 +128,60 @@ START_TEST(fast_seal_equals_general_seal)
 }
 END_TEST
 
+/*
+ * A body joined from two canonical texts (every key of the first before every
+ * key of the second) is the canonical text of their union, byte for byte.
+ */
+START_TEST(joined_body_is_the_union_canonical)
+{
+    unsigned seed = 1125;
+
+    for (int i = 0; i < 2000; i++) {
+        json_t *first = json_object(), *rest = json_object(), *all = json_object();
+        struct event e = make(), f = make();
+        char *a, *b;
+
+        for (int k = rand_r(&seed) % 4; k > 0; k--) {
+            char key[16];
+            json_t *v = random_value(&seed, 0);
+            snprintf(key, sizeof(key), "a%d", rand_r(&seed) % 9);
+            json_object_set(first, key, v);
+            json_object_set_new(all, key, v);
+        }
+        for (int k = rand_r(&seed) % 4; k > 0; k--) {
+            char key[16];
+            json_t *v = random_value(&seed, 0);
+            snprintf(key, sizeof(key), "b%d", rand_r(&seed) % 9);
+            json_object_set(rest, key, v);
+            json_object_set_new(all, key, v);
+        }
+        a = audit_canonical(first);
+        b = audit_canonical(rest);
+        ck_assert_int_eq(audit_set_body_joined(&e, a, b), 0);
+        audit_set_body(&f, all);
+        ck_assert_str_eq(e.body, f.body);
+        ck_assert(e.body_canonical);
+        free(a);
+        free(b);
+        json_decref(first);
+        json_decref(rest);
+        event_release(&e);
+        event_release(&f);
+    }
+    {
+        struct event e = make();
+        json_t *n = json_integer(1);
+        ck_assert_int_eq(audit_set_body_joined(&e, "[]", "{}"), GZ_EINVAL);
+        ck_assert_int_eq(audit_set_body_joined(&e, "{}", NULL), GZ_EINVAL);
+        ck_assert_int_eq(audit_set_body_joined(&e, "{}", "{}"), 0);
+        ck_assert_str_eq(e.body, "{}");
+        ck_assert_ptr_null(audit_canonical(n));
+        json_decref(n);
+        event_release(&e);
+    }
+}
+END_TEST
+
 Suite *suite_core_audit(void)
 {
     Suite *s = suite_create("core/audit");
@@ -136,6 +190,7 @@ Suite *suite_core_audit(void)
     tcase_add_test(tc, seal_and_check);
     tcase_add_test(tc, tampering_breaks_the_hash);
     tcase_add_test(tc, fast_seal_equals_general_seal);
+    tcase_add_test(tc, joined_body_is_the_union_canonical);
     suite_add_tcase(s, tc);
     return s;
 }
