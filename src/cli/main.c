@@ -60,7 +60,7 @@ static int cmd_help(const struct cli_opts *o)
            "  --db FILE      database file (default gongzhi.db; demo: demo.db)\n"
            "  --bind ADDR    address to listen on (default 127.0.0.1)\n"
            "  --port N       port (default 8080; 0 picks a free one)\n"
-           "  --threads N    HTTP worker threads (default: 16 per core)\n"
+           "  --threads N    HTTP worker threads (default: 4 per core)\n"
            "  --city NAME    name of the root unit that init creates (default City)\n"
            "  --timezone TZ  init: the city's IANA time zone (default Asia/Shanghai)\n"
            "  --working-hours H  init: e.g. 08:30-12:00,13:30-17:30 (the default)\n"

@@ -20,7 +20,7 @@ struct http_req;
 struct http_config {
     const char *bind; /* address, default 127.0.0.1 */
     int port;         /* 0 = ephemeral */
-    int threads;      /* 0 = 16 per core (handlers block on the group commit) */
+    int threads;      /* 0 = 4 per core (parking handlers free their thread) */
     size_t max_body;  /* bytes; 0 = GZ_MAX_BODY */
     int max_connections;
     int timeout_s;
