@@ -16,15 +16,21 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) -Isrc -Ibuild/
 PKG_LIST := libmicrohttpd jansson sqlite3 libsodium libxml-2.0 libmagic libexif libcurl
 LIBS     = $(shell pkg-config --libs $(PKG_LIST) 2>/dev/null) -lgeos_c -lcsv -lz -lpthread -lm
 
+# mimalloc (Debian's libmimalloc-dev) takes malloc over from glibc: a case through the pipeline
+# is thousands of small JSON blocks made and freed, and glibc's malloc was a tenth of the
+# server's CPU (bench/pipeline +20% cases/s with it). Not under the sanitizers, which bring
+# their own.
 ifdef SANITIZE
 BUILD    := build/san
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 ALL_CFLAGS += $(SANFLAGS)
 LDFLAGS  += $(SANFLAGS)
 BIN      := $(BUILD)/gongzhi
+ALLOC    :=
 else
 BUILD    := build/rel
 BIN      := gongzhi
+ALLOC    := -lmimalloc
 endif
 
 LIB_SRC  := $(filter-out src/cli/main.c,$(shell find src -name '*.c' | sort))
@@ -60,10 +66,10 @@ $(BUILD)/libgongzhi.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BIN): $(BUILD)/cli/main.o $(BUILD)/libgongzhi.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(ALLOC) $(LIBS)
 
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libgongzhi.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(shell pkg-config --libs check)
+	$(CC) $(LDFLAGS) -o $@ $^ $(ALLOC) $(LIBS) $(shell pkg-config --libs check)
 
 # The demo city gets Boston's 2015 year replayed into it once, when the shared data is there.
 BOSTON_311 ?= ../shared/data/boston/requests-2015.csv.gz
