@@ -19,7 +19,7 @@
 /* Under load the writer waits for a fuller group (sq_db.c: linger): at most SQ_LINGER_S, for
    twice the last group up to SQ_LINGER_GROUP, once the last group had SQ_LINGER_FROM. */
 #define SQ_LINGER_S 0.001
-#define SQ_LINGER_GROUP 8
+#define SQ_LINGER_GROUP 32
 #define SQ_LINGER_FROM 4
 #define SQ_BUSY_MS 10000
 #define SQ_CHECKPOINT_PAGES 16000 /* WAL size that wakes the checkpointer */

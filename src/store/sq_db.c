@@ -284,10 +284,10 @@ static int migrate(struct sqconn *c, int target, int *version, struct gz_err *er
  * Every commit writes each page its group touched (a case touches ~7: the ends of its
  * category's, unit's, street's and deadline's index ranges), so under load a fuller group
  * writes fewer pages a case: wait a little for one, when the last group says writes are
- * coming together. Writes that come one at a time never wait. The group waited for stays
- * small beside the HTTP threads (16 a core), which must not all stand waiting: measured on
- * 2 cores, 64 clients, waiting for 8 took the Boston pipeline from 4.9k to 6.0k cases/s and
- * left intake at 10.4k; waiting for 24 took intake down to 8.4k.
+ * coming together. Writes that come one at a time never wait. While handlers held their
+ * thread through the commit, the group waited for had to stay small (8: 24 took intake from
+ * 10.4k down to 8.4k, the threads all standing); parked handlers hold none, and waiting for
+ * up to 32 took the Boston pipeline from ~8.3k to ~8.6k cases/s and intake to ~13k.
  */
 static void linger(struct sqstore *s)
 {
