@@ -128,6 +128,18 @@ START_TEST(fast_seal_equals_general_seal)
 }
 END_TEST
 
+/* Up to three random members, keys `prefix` and a digit, into part and into all. */
+static void add_random(json_t *part, json_t *all, char prefix, unsigned *seed)
+{
+    for (int k = rand_r(seed) % 4; k > 0; k--) {
+        char key[16];
+        json_t *v = random_value(seed, 0);
+        snprintf(key, sizeof(key), "%c%d", prefix, rand_r(seed) % 9);
+        json_object_set(part, key, v);
+        json_object_set_new(all, key, v);
+    }
+}
+
 /*
  * A body joined from two canonical texts (every key of the first before every
  * key of the second) is the canonical text of their union, byte for byte.
@@ -141,20 +153,8 @@ START_TEST(joined_body_is_the_union_canonical)
         struct event e = make(), f = make();
         char *a, *b;
 
-        for (int k = rand_r(&seed) % 4; k > 0; k--) {
-            char key[16];
-            json_t *v = random_value(&seed, 0);
-            snprintf(key, sizeof(key), "a%d", rand_r(&seed) % 9);
-            json_object_set(first, key, v);
-            json_object_set_new(all, key, v);
-        }
-        for (int k = rand_r(&seed) % 4; k > 0; k--) {
-            char key[16];
-            json_t *v = random_value(&seed, 0);
-            snprintf(key, sizeof(key), "b%d", rand_r(&seed) % 9);
-            json_object_set(rest, key, v);
-            json_object_set_new(all, key, v);
-        }
+        add_random(first, all, 'a', &seed);
+        add_random(rest, all, 'b', &seed);
         a = audit_canonical(first);
         b = audit_canonical(rest);
         ck_assert_int_eq(audit_set_body_joined(&e, a, b), 0);
