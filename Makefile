@@ -13,7 +13,7 @@ WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvl
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) -Isrc -Ibuild/gen \
              $(shell pkg-config --cflags $(PKG_LIST) 2>/dev/null) -MMD -MP
-PKG_LIST := libmicrohttpd jansson sqlite3 libsodium libxml-2.0 libmagic libexif libcurl
+PKG_LIST := libmicrohttpd jansson sqlite3 libsodium libcrypto libxml-2.0 libmagic libexif libcurl
 LIBS     = $(shell pkg-config --libs $(PKG_LIST) 2>/dev/null) -lgeos_c -lcsv -lz -lpthread -lm
 
 # mimalloc (Debian's libmimalloc-dev) takes malloc over from glibc: a case through the pipeline

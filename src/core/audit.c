@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "core/audit.h"
+#include "util/sha256.h"
 
 const char audit_genesis[AUDIT_HASH_HEX + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -125,16 +126,12 @@ static char *canonical(const struct event *e)
 
 static int digest(const struct event *e, char *out)
 {
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_state st;
+    unsigned char h[SHA256_BYTES];
     char *text = canonical(e);
 
     if (!text)
         return GZ_EINVAL;
-    crypto_hash_sha256_init(&st);
-    crypto_hash_sha256_update(&st, (const unsigned char *)e->prev_hash, AUDIT_HASH_HEX);
-    crypto_hash_sha256_update(&st, (const unsigned char *)text, strlen(text));
-    crypto_hash_sha256_final(&st, h);
+    sha256_two(e->prev_hash, AUDIT_HASH_HEX, text, strlen(text), h);
     sodium_bin2hex(out, AUDIT_HASH_HEX + 1, h, sizeof(h));
     free(text);
     return 0;

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "core/auth.h"
+#include "util/sha256.h"
 
 int auth_global_init(void)
 {
@@ -38,10 +39,7 @@ void auth_password_burn(const char *password)
 
 static void hash_hex(const unsigned char *raw, size_t n, char *hash)
 {
-    unsigned char digest[crypto_hash_sha256_BYTES];
-
-    crypto_hash_sha256(digest, raw, n);
-    sodium_bin2hex(hash, AUTH_TOKEN_HASH_CHARS + 1, digest, sizeof(digest));
+    sha256_hex(raw, n, hash);
 }
 
 void auth_token_new(char *out, char *hash)

@@ -10,12 +10,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/attach.h"
 #include "svc/blobs.h"
+#include "util/sha256.h"
 
 struct blobs {
     char root[480];
@@ -86,10 +86,7 @@ const char *blobs_tmp_dir(const struct blobs *b)
 
 void blobs_hash(const void *data, size_t len, char *hex)
 {
-    unsigned char h[crypto_hash_sha256_BYTES];
-
-    crypto_hash_sha256(h, data, len);
-    sodium_bin2hex(hex, ATT_SHA_HEX + 1, h, sizeof(h));
+    sha256_hex(data, len, hex);
 }
 
 static int fsync_path(const char *path)
