@@ -17,9 +17,11 @@
 #define SQ_CACHE 64      /* prepared statements kept per connection */
 #define SQ_GROUP_MAX 512 /* writes committed in one transaction at most */
 /* Under load the writer waits for a fuller group (sq_db.c: linger): at most SQ_LINGER_S, for
-   twice the last group up to SQ_LINGER_GROUP, once the last group had SQ_LINGER_FROM. */
+   twice the last group up to SQ_LINGER_GROUP (SQ_LINGER_BLOCKED when most of the last group's
+   writers block a thread), once the last group had SQ_LINGER_FROM. */
 #define SQ_LINGER_S 0.001
 #define SQ_LINGER_GROUP 32
+#define SQ_LINGER_BLOCKED 8
 #define SQ_LINGER_FROM 4
 #define SQ_BUSY_MS 10000
 #define SQ_CHECKPOINT_PAGES 16000 /* WAL size that wakes the checkpointer */
@@ -79,6 +81,7 @@ struct sqstore {
     pthread_cond_t q_work; /* writer waits for jobs */
     struct sqjob *q_head, *q_tail;
     int q_len, q_want, last_group; /* queued, wanted before the writer is woken, last taken */
+    int last_parked;               /* of the last group, writes from fibers */
     bool stopping;
     pthread_t thread;
     bool thread_started;
