@@ -526,10 +526,8 @@ static void pace(struct stream_hub *h, double *last)
 {
     double wait = *last + h->batch_ms / 1000.0 - time_mono();
 
-    if (wait > 0) {
-        struct timespec d = {0, (long)(wait * 1e9)};
-        nanosleep(&d, NULL);
-    }
+    if (wait > 0)
+        time_sleep(wait);
     *last = time_mono();
 }
 

@@ -1,4 +1,4 @@
-/* Tests of src/util/timeutil.c: deadlines for timed waits. */
+/* Tests of src/util/timeutil.c: deadlines for timed waits, and sleeping. */
 #include "gz.h"
 
 #include "t.h"
@@ -20,12 +20,23 @@ START_TEST(deadline_is_normalised_and_ahead)
 }
 END_TEST
 
+START_TEST(sleep_sleeps_that_long)
+{
+    double t0 = time_mono();
+
+    time_sleep(0.02);
+    ck_assert_double_ge(time_mono() - t0, 0.02);
+    time_sleep(0); /* returns at once */
+}
+END_TEST
+
 Suite *suite_util_timeutil(void)
 {
     Suite *s = suite_create("util/timeutil");
     TCase *tc = tcase_create("timeutil");
 
     tcase_add_test(tc, deadline_is_normalised_and_ahead);
+    tcase_add_test(tc, sleep_sleeps_that_long);
     suite_add_tcase(s, tc);
     return s;
 }
