@@ -41,13 +41,17 @@ struct sqconn {
     int hooks;
     bool hooks_dirty;
     int64_t group_event;
-    /* the chain's head as the group's events left it (known after the group's first event),
-       written to the settings once, before COMMIT (store_sqlite_cases.c: sq_head_flush) */
-    struct sqhead {
-        int64_t id;
-        char hash[AUDIT_HASH_HEX + 1];
-        bool known, dirty;
-    } head;
+    /* what the group's jobs leave for its end, read at their first need and written once,
+       before COMMIT (store_sqlite_cases.c: sq_group_flush); a job rolled back restores it:
+       the chain's head as the group's events left it, and the day's last case number */
+    struct sqtail {
+        int64_t head_id;
+        char head_hash[AUDIT_HASH_HEX + 1];
+        bool head_known, head_dirty;
+        char seq_day[16];
+        int64_t seq_last;
+        bool seq_known, seq_dirty;
+    } tail;
     bool group_outbox;
     int64_t group_case; /* the newest case the group inserted: the search indexer has work */
     bool group_kb;      /* the group changed the knowledge base's indexes (sq_vocab.c) */
@@ -222,9 +226,9 @@ struct sqconn *sq_reader(struct sqstore *s, struct gz_err *err);
 void sq_reader_put(struct sqstore *s, struct sqconn *c);
 /* Queue fn for the writer and wait until its group has committed. */
 int sq_write(struct sqstore *s, sq_write_fn fn, void *arg, struct gz_err *err);
-/* Write the chain's head the group's events left, if they moved it: the writer, before COMMIT
+/* Write what the group's jobs left (struct sqtail): the writer, before COMMIT
    (store_sqlite_cases.c). */
-int sq_head_flush(struct sqconn *c, struct gz_err *err);
+int sq_group_flush(struct sqconn *c, struct gz_err *err);
 
 /* Open the database file, migrate it and start the writer. */
 struct sqstore *sq_open(const char *path, const struct store_options *opt, struct gz_err *err);

@@ -347,7 +347,7 @@ static void run_job(struct sqconn *c, struct sqjob *j)
     static const char savepoint[] = "SAVEPOINT job", rollback[] = "ROLLBACK TO job",
                       release[] = "RELEASE job";
     struct gz_err ignored;
-    struct sqhead head = c->head; /* a job rolled back leaves the chain where it found it */
+    struct sqtail tail = c->tail; /* a job rolled back leaves the chain and numbers as they were */
 
     if (run_cached(c, savepoint, j->err)) {
         j->rc = GZ_EIO;
@@ -356,7 +356,7 @@ static void run_job(struct sqconn *c, struct sqjob *j)
     j->rc = j->fn(c, j->arg, j->err);
     if (j->rc) {
         run_cached(c, rollback, &ignored);
-        c->head = head;
+        c->tail = tail;
     }
     run_cached(c, release, &ignored);
 }
@@ -402,13 +402,13 @@ static void run_group(struct sqstore *s, struct sqjob *group)
     struct sqjob *j;
     int rc = run_cached(s->writer, begin, &err);
 
-    s->writer->head.known = s->writer->head.dirty = false;
+    memset(&s->writer->tail, 0, sizeof(s->writer->tail));
     for (j = group; j; j = j->next)
         if (rc)
             j->rc = gz_fail(j->err, GZ_EIO, "", "%s", err.msg);
         else
             run_job(s->writer, j);
-    if (!rc && ((rc = sq_head_flush(s->writer, &err)) != 0 ||
+    if (!rc && ((rc = sq_group_flush(s->writer, &err)) != 0 ||
                 (rc = run_cached(s->writer, commit, &err)) != 0)) {
         sqlite3_exec(s->writer->db, "ROLLBACK", NULL, NULL, NULL);
         for (j = group; j; j = j->next)

@@ -140,40 +140,89 @@ static void bind_tri(sqlite3_stmt *st, int i, int v)
 static int head_read(struct sqconn *c, struct gz_err *err)
 {
     static const char sql[] = "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1";
+    struct sqtail *t = &c->tail;
     sqlite3_stmt *st;
     int rc;
 
-    if (c->head.known)
+    if (t->head_known)
         return 0;
     st = sq_stmt(c, sql, err);
     if (!st)
         return GZ_EIO;
-    c->head.id = 0;
-    memcpy(c->head.hash, audit_genesis, sizeof(audit_genesis));
+    t->head_id = 0;
+    memcpy(t->head_hash, audit_genesis, sizeof(audit_genesis));
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        c->head.id = sqlite3_column_int64(st, 0);
-        sq_col_text(st, 1, c->head.hash, sizeof(c->head.hash));
+        t->head_id = sqlite3_column_int64(st, 0);
+        sq_col_text(st, 1, t->head_hash, sizeof(t->head_hash));
     }
     sq_done(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return sq_fail(c, rc, err);
-    c->head.known = true;
+    t->head_known = true;
+    return 0;
+}
+
+/* The day's last case number, as the group took them, into case_seq. */
+static int seq_write(struct sqconn *c, struct gz_err *err)
+{
+    static const char sql[] = "INSERT INTO case_seq(day, last) VALUES(?1, ?2)"
+                              " ON CONFLICT(day) DO UPDATE SET last = ?2";
+    struct sqtail *t = &c->tail;
+    sqlite3_stmt *st;
+
+    if (!t->seq_dirty)
+        return 0;
+    if (!(st = sq_stmt(c, sql, err)))
+        return GZ_EIO;
+    sq_bind_text(st, 1, t->seq_day);
+    sqlite3_bind_int64(st, 2, t->seq_last);
+    t->seq_dirty = false;
+    return sq_step_done(c, st, err);
+}
+
+/*
+ * The group's first case of a day reads its last number; the others count on
+ * in memory, and sq_group_flush writes where they got.
+ */
+static int seq_read(struct sqconn *c, const char *day, struct gz_err *err)
+{
+    static const char sql[] = "SELECT last FROM case_seq WHERE day = ?1";
+    struct sqtail *t = &c->tail;
+    sqlite3_stmt *st;
+    int rc;
+
+    if (t->seq_known && strcmp(t->seq_day, day) == 0)
+        return 0;
+    if ((rc = seq_write(c, err)) != 0) /* the day before, at midnight */
+        return rc;
+    if (!(st = sq_stmt(c, sql, err)))
+        return GZ_EIO;
+    sq_bind_text(st, 1, day);
+    rc = sqlite3_step(st);
+    t->seq_last = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sq_done(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sq_fail(c, rc, err);
+    text_copy(t->seq_day, sizeof(t->seq_day), day);
+    t->seq_known = true;
     return 0;
 }
 
 /*
  * The chain's head, kept apart from the events: a walk of the events alone
- * cannot tell that the newest ones were cut off. Written once a group, in
- * its transaction.
+ * cannot tell that the newest ones were cut off. It and the day's case
+ * number are written once a group, in its transaction.
  */
-int sq_head_flush(struct sqconn *c, struct gz_err *err)
+int sq_group_flush(struct sqconn *c, struct gz_err *err)
 {
+    struct sqtail *t = &c->tail;
     char head[AUDIT_HASH_HEX + 32];
+    int rc = seq_write(c, err);
 
-    if (!c->head.dirty)
-        return 0;
-    snprintf(head, sizeof(head), "%lld %s", (long long)c->head.id, c->head.hash);
+    if (rc || !t->head_dirty)
+        return rc;
+    snprintf(head, sizeof(head), "%lld %s", (long long)t->head_id, t->head_hash);
     return sq_setting_write(c, "audit_head", head, err);
 }
 
@@ -188,8 +237,8 @@ static int event_append(struct sqconn *c, struct event *ev, struct gz_err *err)
 
     if (rc)
         return rc;
-    ev->id = c->head.id + 1;
-    memcpy(ev->prev_hash, c->head.hash, sizeof(c->head.hash));
+    ev->id = c->tail.head_id + 1;
+    memcpy(ev->prev_hash, c->tail.head_hash, sizeof(c->tail.head_hash));
     if (!ev->at)
         ev->at = time_now();
     if (audit_seal(ev))
@@ -212,9 +261,9 @@ static int event_append(struct sqconn *c, struct event *ev, struct gz_err *err)
     if (rc != SQLITE_DONE)
         return sq_fail(c, rc, err);
     c->group_event = ev->id;
-    c->head.id = ev->id;
-    memcpy(c->head.hash, ev->hash, sizeof(c->head.hash));
-    c->head.dirty = true;
+    c->tail.head_id = ev->id;
+    memcpy(c->tail.head_hash, ev->hash, sizeof(c->tail.head_hash));
+    c->tail.head_dirty = true;
     /* the webhooks' deliveries, in the event's own transaction (store_sqlite_outbox.c) */
     return sq_outbox_queue(c, ev, err);
 }
@@ -329,24 +378,17 @@ int sqo_case_get(struct store *s, const char *number, int64_t id, struct case_re
 
 static int next_number(struct sqconn *c, const char *day, char *number, struct gz_err *err)
 {
-    static const char sql[] = "INSERT INTO case_seq(day, last) VALUES(?1, 1)"
-                              " ON CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last";
-    sqlite3_stmt *st = sq_stmt(c, sql, err);
-    int rc;
+    char tmp[32];
+    int rc = seq_read(c, day, err);
 
-    if (!st)
-        return GZ_EIO;
-    sq_bind_text(st, 1, day);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        /* 999,999 cases a day; past that the number repeats and the UNIQUE constraint refuses */
-        char tmp[32];
-        snprintf(tmp, sizeof(tmp), "%.8s-%06lld", day,
-                 (long long)(sqlite3_column_int64(st, 0) % 1000000));
-        text_copy(number, CASE_NUMBER_LEN + 1, tmp);
-    }
-    sq_done(st);
-    return rc == SQLITE_ROW ? 0 : sq_fail(c, rc, err);
+    if (rc)
+        return rc;
+    c->tail.seq_last++;
+    c->tail.seq_dirty = true;
+    /* 999,999 cases a day; past that the number repeats and the UNIQUE constraint refuses */
+    snprintf(tmp, sizeof(tmp), "%.8s-%06lld", day, (long long)(c->tail.seq_last % 1000000));
+    text_copy(number, CASE_NUMBER_LEN + 1, tmp);
+    return 0;
 }
 
 /* Where the insert's parameters for the changeable columns start (see case_insert). */

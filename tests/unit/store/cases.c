@@ -208,6 +208,21 @@ START_TEST(events_chain_and_are_append_only)
 }
 END_TEST
 
+static int db_int(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int v = -1;
+
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
 /* The links as well as the seals: each event's prev_hash is the hash before it. */
 struct links {
     int64_t id;
@@ -277,9 +292,9 @@ static void *undo_thread(void *arg)
 }
 
 /*
- * Jobs that fail after appending events share groups with jobs that do not:
- * the chain the group commits has no gap and no stale link, and its head
- * setting names the last event.
+ * Jobs that fail after appending events and taking case numbers share groups
+ * with jobs that do not: the chain the group commits has no gap and no stale
+ * link, its head setting names the last event, and the numbers kept run on.
  */
 START_TEST(undone_jobs_leave_the_chain_whole)
 {
@@ -306,6 +321,10 @@ START_TEST(undone_jobs_leave_the_chain_whole)
     snprintf(want, sizeof(want), "%lld %s", (long long)l.id, l.hash);
     ck_assert_str_eq(head, want);
     store_close(s);
+    /* the numbers of the 80 cases kept are 1..80: the undone took none */
+    ck_assert_int_eq(db_int(path, "SELECT count(DISTINCT number) FROM cases"), 80);
+    ck_assert_int_eq(db_int(path, "SELECT max(substr(number, 10) + 0) FROM cases"), 80);
+    ck_assert_int_eq(db_int(path, "SELECT last FROM case_seq WHERE day = '20260331'"), 80);
 }
 END_TEST
 
