@@ -55,7 +55,7 @@ struct alloc_node {
 
 struct http_req {
     struct MHD_Connection *conn;
-    const struct http_server *srv;
+    struct http_server *srv; /* not const: it counts the requests in fibers */
     const char *method;
     const char *path;
     struct buf body;
@@ -390,7 +390,7 @@ static void peer_of(struct MHD_Connection *c, char *out, size_t size)
                   (socklen_t)size);
 }
 
-static struct http_req *req_new(const struct http_server *srv, struct MHD_Connection *c,
+static struct http_req *req_new(struct http_server *srv, struct MHD_Connection *c,
                                 const char *method, const char *url)
 {
     struct http_req *r = calloc(1, sizeof(*r));
@@ -490,7 +490,7 @@ static void on_wake(void *arg)
 
 static void fiber_done(struct http_req *r)
 {
-    struct http_server *srv = (struct http_server *)r->srv;
+    struct http_server *srv = r->srv;
 
     fiber_free(r->fiber);
     r->fiber = NULL;
@@ -530,7 +530,7 @@ static void fiber_drain(struct http_req *r)
 /* The request's last call: route it and run its handler, in a fiber when the route parks. */
 static enum MHD_Result run(struct http_req *r)
 {
-    struct http_server *srv = (struct http_server *)r->srv;
+    struct http_server *srv = r->srv;
     enum router_result rr = router_match(srv->router, r->method, r->path, &r->match);
 
     if (rr == ROUTER_FOUND && r->match.parks && !r->upload && !r->too_big &&
@@ -549,7 +549,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c, const char
                                  const char *method, const char *version, const char *data,
                                  size_t *data_size, void **con_cls)
 {
-    const struct http_server *srv = cls;
+    struct http_server *srv = cls;
     struct http_req *r = *con_cls;
 
     (void)version;

@@ -29,6 +29,7 @@ struct fiber {
     ucontext_t ctx;
     char *map; /* guard page, then the stack */
     size_t map_len;
+    char *stack; /* past the guard page: FIBER_STACK bytes */
     fiber_fn fn;
     void *arg;
     fiber_wake_fn wake;
@@ -152,6 +153,7 @@ static struct fiber *fiber_take(struct runner *r)
         return NULL;
     }
     mprotect(f->map, (size_t)page, PROT_NONE);
+    f->stack = f->map + page;
     return f;
 }
 
@@ -167,7 +169,6 @@ struct fiber *fiber_new(fiber_fn fn, void *arg, fiber_wake_fn wake, void *wake_c
 {
     struct runner *r = runner();
     struct fiber *f = r ? fiber_take(r) : NULL;
-    long page = sysconf(_SC_PAGESIZE);
 
     if (!f)
         return NULL;
@@ -178,7 +179,7 @@ struct fiber *fiber_new(fiber_fn fn, void *arg, fiber_wake_fn wake, void *wake_c
     f->done = false;
     f->next = NULL;
     context_of(&f->ctx);
-    f->ctx.uc_stack.ss_sp = f->map + page;
+    f->ctx.uc_stack.ss_sp = f->stack;
     f->ctx.uc_stack.ss_size = FIBER_STACK;
     f->ctx.uc_link = NULL;
     makecontext(&f->ctx, entry, 0);
@@ -188,11 +189,10 @@ struct fiber *fiber_new(fiber_fn fn, void *arg, fiber_wake_fn wake, void *wake_c
 bool fiber_run(struct fiber *f)
 {
     struct runner *r = runner();
-    long page = sysconf(_SC_PAGESIZE);
     void *fake = NULL;
 
     r->cur = f;
-    switch_begin(&fake, f->map + page, FIBER_STACK);
+    switch_begin(&fake, f->stack, FIBER_STACK);
     swapcontext(&r->back, &f->ctx);
     switch_end(fake, NULL, NULL);
     r->cur = NULL;
