@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "core/audit.h"
+#include "util/json.h"
 #include "util/sha256.h"
 
 const char audit_genesis[AUDIT_HASH_HEX + 1] =
@@ -41,29 +42,12 @@ char *audit_canonical(const json_t *o)
     return json_is_object(o) ? json_dumps(o, AUDIT_JSON) : NULL;
 }
 
-/* The members of an object's text, without its braces. */
-static bool members_of(const char *text, const char **at, size_t *n)
-{
-    size_t len = text ? strlen(text) : 0;
-
-    if (len < 2 || text[0] != '{' || text[len - 1] != '}')
-        return false;
-    *at = text + 1;
-    *n = len - 2;
-    return true;
-}
-
 int audit_set_body_joined(struct event *e, const char *first, const char *rest)
 {
-    const char *a, *b;
-    size_t na, nb;
-    char *body;
+    char *body = json_text_join(first, rest);
 
-    if (!members_of(first, &a, &na) || !members_of(rest, &b, &nb))
+    if (!body)
         return GZ_EINVAL;
-    if (!(body = malloc(na + nb + 4)))
-        return GZ_ENOMEM;
-    snprintf(body, na + nb + 4, "{%.*s%s%.*s}", (int)na, a, na && nb ? "," : "", (int)nb, b);
     free(e->body);
     e->body = body;
     e->body_canonical = true;

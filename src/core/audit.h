@@ -44,7 +44,7 @@ char *audit_canonical(const struct json_t *o);
  * Set e's body to the union of two objects given as their canonical texts,
  * joined without parsing them again: every key of `first` must sort before
  * every key of `rest` (so the join is the union's canonical text). GZ_EINVAL
- * when either is not an object's text.
+ * when either is not an object's text (or out of memory).
  */
 int audit_set_body_joined(struct event *e, const char *first, const char *rest);
 

@@ -31,6 +31,7 @@
 #include "http/upload.h"
 #include "util/buf.h"
 #include "util/fiber.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
@@ -189,33 +190,20 @@ void http_reply_json(struct http_req *r, int status, json_t *j)
     http_reply_json_with(r, status, j, NULL);
 }
 
-/* The text of j with the members of the object text `more` added: "{a}" + "{b}" -> "{a,b}". */
-static char *join_objects(char *s, const char *more)
-{
-    size_t n = strlen(s), m = more ? strlen(more) : 0;
-    char *out;
-
-    if (m <= 2 || more[0] != '{' || more[m - 1] != '}' || n < 2 || s[n - 1] != '}')
-        return s;
-    if (!(out = realloc(s, n + m)))
-        return s;
-    memcpy(out + n - 1, n > 2 ? "," : "", n > 2);
-    memcpy(out + n - 1 + (n > 2), more + 1, m - 1);
-    out[n - 1 + (n > 2) + m - 1] = '\0';
-    return out;
-}
-
 void http_reply_json_with(struct http_req *r, int status, json_t *j, const char *more)
 {
     /* 15 significant digits: 39.9 stays 39.9, coordinates keep sub-millimetre precision */
-    char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    char *joined, *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
 
     json_decref(j);
     if (!s) {
         http_reply_error(r, 500, "internal", "", "could not encode the answer");
         return;
     }
-    s = join_objects(s, more);
+    if (more && (joined = json_text_join(s, more)) != NULL) {
+        free(s);
+        s = joined;
+    }
     http_reply(r, status, "application/json; charset=utf-8", s, strlen(s));
 }
 

@@ -105,3 +105,27 @@ json_t *json_str_or_null(const char *s)
 {
     return s && *s ? json_string(s) : json_null();
 }
+
+/* The members of an object's text, without its braces. */
+static bool members_of(const char *text, const char **at, size_t *n)
+{
+    size_t len = text ? strlen(text) : 0;
+
+    if (len < 2 || text[0] != '{' || text[len - 1] != '}')
+        return false;
+    *at = text + 1;
+    *n = len - 2;
+    return true;
+}
+
+char *json_text_join(const char *a, const char *b)
+{
+    const char *ma, *mb;
+    size_t na, nb;
+    char *out;
+
+    if (!members_of(a, &ma, &na) || !members_of(b, &mb, &nb) || !(out = malloc(na + nb + 4)))
+        return NULL;
+    snprintf(out, na + nb + 4, "{%.*s%s%.*s}", (int)na, ma, na && nb ? "," : "", (int)nb, mb);
+    return out;
+}

@@ -29,5 +29,11 @@ int json_get_int(const json_t *o, const char *key, int64_t min, int64_t max, int
 int json_check_keys(const json_t *o, const char *const *known, struct gz_err *err);
 /* A string value or JSON null for "" / NULL. */
 json_t *json_str_or_null(const char *s);
+/*
+ * The text of one object with the members of both: "{a}" and "{b}" give
+ * "{a,b}" (heap), written as they are, not parsed again. NULL when either is
+ * not an object's text, or out of memory. The keys must be distinct.
+ */
+char *json_text_join(const char *a, const char *b);
 
 #endif

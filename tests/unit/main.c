@@ -32,7 +32,7 @@ int main(void)
         suite_io_image,      suite_core_attach,    suite_svc_blobs,     suite_store_attach,
         suite_core_scope,    suite_core_joint,     suite_store_joint,   suite_core_webhook,
         suite_store_outbox,  suite_store_sq_index, suite_util_strset,   suite_util_timeutil,
-        suite_util_vec,      suite_util_fiber,     suite_util_sha256,
+        suite_util_vec,      suite_util_fiber,     suite_util_sha256,   suite_util_json,
     };
     SRunner *sr = srunner_create(suites[0]());
     int run, failed;

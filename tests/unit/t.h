@@ -13,6 +13,7 @@ Suite *suite_util_strset(void);
 Suite *suite_util_timeutil(void);
 Suite *suite_util_fiber(void);
 Suite *suite_util_sha256(void);
+Suite *suite_util_json(void);
 Suite *suite_util_vec(void);
 Suite *suite_core_unit(void);
 Suite *suite_core_taxonomy(void);
