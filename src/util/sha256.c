@@ -6,6 +6,7 @@
 
 #include <openssl/evp.h>
 #include <pthread.h>
+#include <sodium.h>
 
 #include "util/sha256.h"
 
@@ -33,13 +34,8 @@ void sha256_two(const void *a, size_t na, const void *b, size_t nb, unsigned cha
 
 void sha256_hex(const void *data, size_t len, char *hex)
 {
-    static const char digits[] = "0123456789abcdef";
     unsigned char h[SHA256_BYTES];
 
     sha256_two(data, len, NULL, 0, h);
-    for (size_t i = 0; i < SHA256_BYTES; i++) {
-        hex[2 * i] = digits[h[i] >> 4];
-        hex[2 * i + 1] = digits[h[i] & 15];
-    }
-    hex[SHA256_HEX] = '\0';
+    sodium_bin2hex(hex, SHA256_HEX + 1, h, sizeof(h));
 }
